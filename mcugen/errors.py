@@ -1,0 +1,30 @@
+"""Errors that are the user's to fix: the CLI prints them as one line and exits non-zero, without a traceback."""
+
+
+class McugenError(Exception):
+    """Base class of every error caused by the input (model, options, board), not by a bug in mcugen."""
+
+    exit_code = 2
+    hint = ""
+
+
+class ModelError(McugenError):
+    """The file is missing, is not a TFLite flatbuffer, or is malformed."""
+
+
+class UnsupportedModelError(McugenError):
+    """The model is valid TFLite but uses something mcugen does not compile."""
+
+    hint = "run `mcugen inspect MODEL` to see the ops and tensors mcugen found"
+
+
+class BoardError(McugenError):
+    """An unknown board, or a model that does not fit the board."""
+
+    hint = "run `mcugen boards` to list the known boards"
+
+
+class ToolchainError(McugenError):
+    """A compiler or emulator needed for the job is missing or failed."""
+
+    exit_code = 3

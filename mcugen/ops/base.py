@@ -1,0 +1,103 @@
+"""The contract every op lowering fulfils, and the emitter it writes C through.
+
+An op lowering is TFLite Micro's Prepare done at compile time: it validates the op, computes every constant the
+kernel needs (multipliers, shifts, clamp bounds, padding), states the scratch it needs, and emits one C call.
+Adding an op means adding one module under mcugen/ops/ that defines one subclass of OpLowering decorated with
+@register; nothing else changes.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Protocol
+
+import numpy as np
+
+from mcugen.ir import Graph, Op, Tensor
+
+
+class Emitter(Protocol):
+    """What codegen offers an op lowering while it writes the op's C."""
+
+    def tensor(self, index: int) -> str:
+        """C expression of a typed pointer to tensor `index` (arena slot or const weight array)."""
+
+    def const(self, suffix: str, values: np.ndarray, ctype: str) -> str:
+        """Emit `static const <ctype> <op prefix>_<suffix>[]` in the weights file; return its symbol."""
+
+    def params(self, ctype: str, fields: dict[str, object]) -> str:
+        """Emit a `static const <ctype>` struct with designated initialisers; return `&symbol`."""
+
+    def scratch(self) -> str:
+        """C expression of a pointer to this op's scratch buffer (size given by OpLowering.scratch_bytes)."""
+
+    def call(self, function: str, *args: str) -> None:
+        """Emit the kernel call statement."""
+
+    def kernel(self, name: str) -> None:
+        """Require runtime kernel `name` (mcugen/runtime/<name>.c and .h) in the generated project."""
+
+
+class OpLowering:
+    """Base class of op lowerings. Subclasses set `kind` and override check/lower (and maybe the rest)."""
+
+    kind: ClassVar[str] = ""  # TFLite builtin operator name, e.g. "CONV_2D"
+    # True for ops that move no data (RESHAPE, SQUEEZE, ...): the output aliases the input, no code is emitted.
+    is_alias: ClassVar[bool] = False
+
+    def check(self, op: Op, graph: Graph) -> list[str]:
+        """Return the reasons this op cannot be compiled (empty when it is supported). Each is one user-facing
+        sentence naming what is wrong and what is supported."""
+        return []
+
+    def scratch_bytes(self, op: Op, graph: Graph) -> int:
+        """Bytes of kernel scratch the op needs while it runs (planned in the arena)."""
+        return 0
+
+    def inplace_inputs(self, op: Op, graph: Graph) -> list[int]:
+        """Input positions whose buffer output 0 may overwrite when that input dies at this op.
+        Only for kernels where output[i] depends on input[i] alone and is written after it is read."""
+        return []
+
+    def lower(self, op: Op, graph: Graph, emit: Emitter) -> None:
+        """Emit the C for this op."""
+        raise NotImplementedError(f"{type(self).__name__}.lower")
+
+
+REGISTRY: dict[str, OpLowering] = {}
+
+
+def register(cls: type[OpLowering]) -> type[OpLowering]:
+    assert cls.kind and cls.kind not in REGISTRY, cls
+    REGISTRY[cls.kind] = cls()
+    return cls
+
+
+# ---- helpers shared by lowerings ---------------------------------------------------------------------------
+
+
+def tensors(op: Op, graph: Graph) -> tuple[list[Tensor | None], list[Tensor]]:
+    ins = [graph.tensors[i] if i >= 0 else None for i in op.inputs]
+    outs = [graph.tensors[i] for i in op.outputs]
+    return ins, outs
+
+
+def require_dtype(t: Tensor | None, role: str, allowed: tuple[str, ...]) -> list[str]:
+    if t is None:
+        return [f"{role} tensor is missing"]
+    if t.dtype not in allowed:
+        return [f"{role} tensor {t.describe()} has type {t.dtype}; supported: {', '.join(allowed)}"]
+    return []
+
+
+def require_per_tensor_quant(t: Tensor | None, role: str) -> list[str]:
+    if t is None:
+        return []
+    if t.quant is None:
+        return [f"{role} tensor {t.describe()} is not quantized"]
+    if t.quant.per_channel:
+        return [f"{role} tensor {t.describe()} is quantized per channel; only per-tensor is supported here"]
+    return []
+
+
+def c_int_array(values: np.ndarray) -> np.ndarray:
+    return np.asarray(values, dtype=np.int32)

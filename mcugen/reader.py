@@ -1,0 +1,222 @@
+""".tflite -> ir.Graph, through the `tflite` package's generated schema bindings.
+
+Every malformed input stops here with a ModelError or UnsupportedModelError naming the file and the problem; no
+flatbuffer object leaves this module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import tflite
+from tflite.utils import BUILTIN_OPCODE2NAME
+
+from mcugen.errors import ModelError, UnsupportedModelError
+from mcugen.ir import DTYPES, Graph, Op, QuantParams, Tensor
+
+_TENSOR_TYPES = {v: k.lower() for k, v in vars(tflite.TensorType).items() if not k.startswith("_")}
+_OPTION_TYPES = {v: k for k, v in vars(tflite.BuiltinOptions).items() if not k.startswith("_")}
+# Option fields that hold a schema enum: reported by name so lowerings compare strings, not magic numbers.
+_OPTION_ENUMS = {
+    "padding": tflite.Padding,
+    "fused_activation_function": tflite.ActivationFunctionType,
+    "weights_format": tflite.FullyConnectedOptionsWeightsFormat,
+    "mode": tflite.MirrorPadMode,
+}
+_ENUM_NAMES = {
+    field: {v: k for k, v in vars(enum).items() if not k.startswith("_")} for field, enum in _OPTION_ENUMS.items()
+}
+
+
+def read_model(path: str | Path) -> Graph:
+    """Read a .tflite file into the IR."""
+    path = Path(path)
+    if not path.exists():
+        raise ModelError(f"{path}: no such file")
+    if path.is_dir():
+        raise ModelError(f"{path}: is a directory, expected a .tflite file")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ModelError(f"{path}: cannot read: {exc.strerror}") from None
+    return read_model_bytes(data, name=path.stem, source=str(path))
+
+
+def read_model_bytes(data: bytes, name: str = "model", source: str = "<bytes>") -> Graph:
+    """Read a TFLite flatbuffer held in memory into the IR."""
+    if len(data) < 8 or data[4:8] != b"TFL3":
+        raise ModelError(f"{source}: not a TensorFlow Lite model (no 'TFL3' file identifier)")
+    try:
+        graph = _parse(data, name, source)
+    except (ModelError, UnsupportedModelError):
+        raise
+    except Exception as exc:  # the bindings fail in many ways on a damaged buffer (struct.error, IndexError, ...)
+        raise ModelError(f"{source}: corrupted or truncated flatbuffer ({type(exc).__name__}: {exc})") from None
+    graph.sha256 = hashlib.sha256(data).hexdigest()
+    return graph
+
+
+def c_identifier(text: str) -> str:
+    ident = re.sub(r"[^0-9A-Za-z_]", "_", text).strip("_").lower() or "model"
+    return ident if not ident[0].isdigit() else f"m_{ident}"
+
+
+def _parse(data: bytes, name: str, source: str) -> Graph:
+    model = tflite.Model.GetRootAs(data, 0)
+    if model.SubgraphsLength() != 1:
+        raise UnsupportedModelError(
+            f"{source}: the model has {model.SubgraphsLength()} subgraphs; mcugen compiles exactly one "
+            "(control flow such as WHILE/IF is not supported)"
+        )
+    subgraph = model.Subgraphs(0)
+    opcodes = [_opcode_name(model.OperatorCodes(i)) for i in range(model.OperatorCodesLength())]
+    tensors = [_tensor(model, subgraph.Tensors(i), i, data, source) for i in range(subgraph.TensorsLength())]
+    ops = []
+    for i in range(subgraph.OperatorsLength()):
+        fb_op = subgraph.Operators(i)
+        code = fb_op.OpcodeIndex()
+        if code >= len(opcodes):
+            raise ModelError(f"{source}: op {i} refers to operator code {code}, but the model has {len(opcodes)}")
+        ops.append(
+            Op(
+                index=i,
+                kind=opcodes[code][0],
+                inputs=[int(t) for t in _int_vector(fb_op, "Inputs")],
+                outputs=[int(t) for t in _int_vector(fb_op, "Outputs")],
+                options=_options(fb_op),
+                version=opcodes[code][1],
+            )
+        )
+    graph = Graph(
+        name=c_identifier(name),
+        tensors=tensors,
+        ops=ops,
+        inputs=[int(t) for t in _int_vector(subgraph, "Inputs")],
+        outputs=[int(t) for t in _int_vector(subgraph, "Outputs")],
+        source=source,
+        description=(model.Description() or b"").decode("utf-8", "replace"),
+    )
+    _check_references(graph, source)
+    return graph
+
+
+def _opcode_name(code) -> tuple[str, int]:
+    builtin = max(code.BuiltinCode(), code.DeprecatedBuiltinCode())
+    name = BUILTIN_OPCODE2NAME.get(builtin, f"BUILTIN_{builtin}")
+    if name == "CUSTOM":
+        name = f"CUSTOM({(code.CustomCode() or b'?').decode('utf-8', 'replace')})"
+    return name, code.Version()
+
+
+def _int_vector(table, field: str) -> np.ndarray:
+    if getattr(table, f"{field}Length")() == 0:
+        return np.zeros(0, dtype=np.int32)
+    return getattr(table, f"{field}AsNumpy")()
+
+
+def _tensor(model, fb_tensor, index: int, data: bytes, source: str) -> Tensor:
+    name = (fb_tensor.Name() or b"").decode("utf-8", "replace") or f"tensor_{index}"
+    type_code = fb_tensor.Type()
+    dtype = _TENSOR_TYPES.get(type_code, f"type{type_code}")
+    shape = tuple(int(d) for d in _int_vector(fb_tensor, "Shape"))
+    # shape_signature may mark the batch as -1 while `shape` holds the concrete size TFLite Micro runs with.
+    if any(d < 0 for d in shape):
+        raise UnsupportedModelError(
+            f"{source}: tensor {index} '{name}' has a dynamic shape {list(shape)}; "
+            "mcugen needs every dimension fixed at compile time (convert with a fixed batch size)"
+        )
+    tensor = Tensor(index=index, name=name, shape=shape, dtype=dtype, quant=_quant(fb_tensor.Quantization()))
+    buffer_index = fb_tensor.Buffer()
+    if buffer_index >= model.BuffersLength():
+        raise ModelError(f"{source}: tensor {index} '{name}' refers to buffer {buffer_index}, which does not exist")
+    raw = _buffer_bytes(model.Buffers(buffer_index), data)
+    if raw is not None:
+        if dtype not in DTYPES:
+            raise UnsupportedModelError(f"{source}: constant tensor {index} '{name}' has unsupported type {dtype}")
+        expected = tensor.nbytes
+        if len(raw) != expected:
+            raise ModelError(
+                f"{source}: tensor {index} '{name}' {dtype}{list(shape)} needs {expected} bytes of data, "
+                f"its buffer has {len(raw)}"
+            )
+        tensor.data = np.frombuffer(raw, dtype=DTYPES[dtype][0].newbyteorder("<")).reshape(shape).copy()
+    return tensor
+
+
+def _buffer_bytes(buffer, data: bytes) -> bytes | None:
+    offset = buffer.Offset() if hasattr(buffer, "Offset") else 0
+    if offset > 1:  # large models keep buffers after the flatbuffer, addressed by offset/size
+        size = buffer.Size()
+        if offset + size > len(data):
+            raise ModelError("a buffer lies beyond the end of the file (truncated model?)")
+        return bytes(data[offset : offset + size])
+    if buffer.DataLength() == 0:
+        return None
+    return buffer.DataAsNumpy().tobytes()
+
+
+def _quant(fb_quant) -> QuantParams | None:
+    if fb_quant is None or fb_quant.ScaleLength() == 0:
+        return None
+    scale = np.asarray(fb_quant.ScaleAsNumpy(), dtype=np.float32)
+    if fb_quant.ZeroPointLength() == 0:
+        zero_point = np.zeros(scale.size, dtype=np.int64)
+    else:
+        zero_point = np.asarray(fb_quant.ZeroPointAsNumpy(), dtype=np.int64)
+    if zero_point.size == 1 and scale.size > 1:
+        zero_point = np.repeat(zero_point, scale.size)
+    return QuantParams(scale=scale, zero_point=zero_point, axis=int(fb_quant.QuantizedDimension()))
+
+
+def _options(fb_op) -> SimpleNamespace:
+    options_type = fb_op.BuiltinOptionsType()
+    table = fb_op.BuiltinOptions()
+    if options_type == 0 or table is None:
+        return SimpleNamespace()
+    type_name = _OPTION_TYPES.get(options_type)
+    cls = getattr(tflite, type_name, None) if type_name else None
+    if inspect.ismodule(cls):
+        cls = getattr(cls, type_name, None)
+    if cls is None:
+        return SimpleNamespace()
+    options = cls()
+    options.Init(table.Bytes, table.Pos)
+    return SimpleNamespace(**_decode_table(options))
+
+
+_SKIP_SUFFIXES = ("IsNone", "Length", "AsNumpy", "BufferHasIdentifier")
+
+
+def _decode_table(obj) -> dict[str, object]:
+    """Every scalar and int-vector field of a generated options table, by snake_case field name."""
+    fields: dict[str, object] = {}
+    for attr, member in vars(type(obj)).items():
+        if attr.startswith(("_", "GetRootAs", "Init")) or attr.endswith(_SKIP_SUFFIXES) or not callable(member):
+            continue
+        snake = re.sub(r"(?<!^)(?=[A-Z])", "_", attr).lower()
+        if hasattr(obj, f"{attr}Length"):
+            fields[snake] = tuple(int(v) for v in _int_vector(obj, attr)) if hasattr(obj, f"{attr}AsNumpy") else ()
+            continue
+        if len(inspect.signature(member).parameters) != 1:
+            continue
+        value = member(obj)
+        if snake in _ENUM_NAMES:
+            value = _ENUM_NAMES[snake].get(value, value)
+        fields[snake] = value
+    return fields
+
+
+def _check_references(graph: Graph, source: str) -> None:
+    count = len(graph.tensors)
+    for op in graph.ops:
+        for t in op.inputs + op.outputs:
+            if t >= count or t < -1:
+                raise ModelError(f"{source}: op {op.index} ({op.kind}) refers to tensor {t}; the model has {count}")
+    for t in graph.inputs + graph.outputs:
+        if not 0 <= t < count:
+            raise ModelError(f"{source}: the graph's inputs/outputs refer to tensor {t}; the model has {count}")
