@@ -2,12 +2,34 @@
 
 The planner works on a small, IR-independent description of the graph (Problem: buffer sizes and, per op, the
 buffers it reads and writes, its kernel scratch and its in-place pairs), so it can be tested on synthetic graphs.
+
+Three questions are answered in turn:
+
+1. Order. The live bytes at each step depend on the execution order when the graph branches. A dynamic program
+   over the sets of executed steps finds the order with the smallest peak (exact, and fast while the graph's
+   frontier stays narrow); wider graphs fall back to a beam search over the same states (and the file order).
+2. Lower bound. No arena can be smaller than the live bytes at the peak of the best order (sizes rounded up to
+   the alignment, in-place outputs counted inside their inputs). When the order search gives up, the bound is the
+   bytes every order must hold at once around each step (`forced_live_bound`), and it is marked as not exact.
+3. Offsets. Placing intervals in an arena is NP-hard in general, so several first-fit strategies are tried (by
+   size, lifetime, start, conflicts, area; with and without a preference for in-place slots), then an exact
+   search on small problems and a bounded local search on the rest; the smallest arena wins.
+
 `verify_plan` checks a plan independently of how it was made.
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
+from typing import Callable, Hashable
+
+# Limits that keep planning well inside the compile-time budget on models of ~60 ops.
+MAX_ORDER_TRANSITIONS = 60_000  # state expansions of the exact order search before it gives up
+ORDER_BEAM = 64  # sets of executed steps kept per layer by the heuristic order search
+MAX_EXACT_ITEMS = 9  # problems with at most this many items get an exhaustive offset search
+MAX_EXACT_NODES = 60_000  # nodes of that search before it gives up
+LOCAL_SEARCH_ROUNDS = 40  # passes of the priority-list local search
 
 
 class PlanError(Exception):
@@ -58,6 +80,46 @@ def align_up(value: int, alignment: int) -> int:
     return -(-value // alignment) * alignment
 
 
+# ---- graph facts --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Graph:
+    """Facts about a Problem that do not depend on the order: who writes and reads each buffer, step deps."""
+
+    producer: dict[int, int]  # buffer -> step that writes it
+    readers: dict[int, frozenset[int]]  # buffer -> steps that read it
+    preds: tuple[int, ...]  # step -> bitmask of the steps producing its inputs
+    asize: dict[int, int]  # buffer -> size rounded up to the alignment
+
+
+def _analyse(problem: Problem) -> _Graph:
+    """Collect producers, readers and dependencies; reject steps that read a buffer nobody provides."""
+    producer: dict[int, int] = {}
+    readers: dict[int, set[int]] = {}
+    for index, step in enumerate(problem.steps):
+        for b in step.outputs:
+            producer.setdefault(b, index)
+    for index, step in enumerate(problem.steps):
+        for b in step.inputs:
+            if b not in producer and b not in problem.graph_inputs:
+                raise PlanError(f"step {index} reads buffer {b}, which is neither a graph input nor written by a step")
+            readers.setdefault(b, set()).add(index)
+    preds = tuple(
+        _mask(producer[b] for b in step.inputs if b in producer and producer[b] != index)
+        for index, step in enumerate(problem.steps)
+    )
+    asize = {b: align_up(size, problem.alignment) for b, size in problem.sizes.items()}
+    return _Graph(producer, {b: frozenset(r) for b, r in readers.items()}, preds, asize)
+
+
+def _mask(indices) -> int:
+    bits = 0
+    for i in indices:
+        bits |= 1 << i
+    return bits
+
+
 def compute_lifetimes(problem: Problem, order: list[int]) -> dict[int, tuple[int, int]]:
     """First and last position (inclusive) of every referenced buffer in `order`.
 
@@ -69,10 +131,7 @@ def compute_lifetimes(problem: Problem, order: list[int]) -> dict[int, tuple[int
     last: dict[int, int] = {b: -1 for b in problem.graph_inputs}
     for pos, index in enumerate(order):
         step = problem.steps[index]
-        for b in step.outputs:
-            first.setdefault(b, pos)
-            last[b] = max(last.get(b, pos), pos)
-        for b in step.inputs:
+        for b in (*step.outputs, *step.inputs):
             first.setdefault(b, pos)
             last[b] = max(last.get(b, pos), pos)
     for b in problem.graph_outputs:
@@ -81,44 +140,517 @@ def compute_lifetimes(problem: Problem, order: list[int]) -> dict[int, tuple[int
     return {b: (first[b], last[b]) for b in first}
 
 
-def plan(problem: Problem) -> Plan:
-    """Plan `problem`: file order, greedy-by-size offsets."""
-    order = list(range(len(problem.steps)))
-    lifetimes = compute_lifetimes(problem, order)
-    align = problem.alignment
-    items = [(b, align_up(problem.sizes[b], align), lifetimes[b]) for b in lifetimes]
+def inplace_pairs(problem: Problem, order: list[int], lifetimes: dict[int, tuple[int, int]]) -> set[frozenset]:
+    """The in-place pairs that are usable in `order`: the input dies at the step, the output starts there and is
+    not larger. Only these pairs may share an offset (and then only exactly the same offset)."""
+    usable: set[frozenset] = set()
     for pos, index in enumerate(order):
-        if problem.steps[index].scratch > 0:
-            items.append((("scratch", index), align_up(problem.steps[index].scratch, align), (pos, pos)))
-    items.sort(key=lambda it: (-it[1], it[2][0], str(it[0])))
-    placed: list[tuple[int, int, tuple[int, int]]] = []
-    offsets: dict = {}
-    for key, size, (lo, hi) in items:
-        busy = sorted((o, o + s) for o, s, (a, b) in placed if a <= hi and lo <= b)
+        for i, o in problem.steps[index].inplace:
+            if _pair_usable(problem, lifetimes, pos, i, o):
+                usable.add(frozenset((i, o)))
+    return usable
+
+
+def _pair_usable(problem: Problem, lifetimes: dict[int, tuple[int, int]], pos: int, i: int, o: int) -> bool:
+    return (
+        i != o
+        and i in lifetimes
+        and o in lifetimes
+        and lifetimes[i][1] == pos
+        and lifetimes[o][0] == pos
+        and problem.sizes[o] <= problem.sizes[i]
+    )
+
+
+def _max_inplace_saving(pairs: list[tuple[int, int]], asize: dict[int, int]) -> int:
+    """Largest bytes saved by a matching of in-place pairs (each input hosts one output, each output one input).
+
+    Saving too much only weakens the lower bound, never breaks it, so a huge pair list falls back to an
+    over-estimate instead of an exponential search."""
+    if len(pairs) > 10:
+        return sum(max(asize[o] for _, o2 in pairs if o2 == o) for o in {o for _, o in pairs})
+    best = 0
+    for n in range(1, len(pairs) + 1):
+        for chosen in itertools.combinations(pairs, n):
+            ins = [i for i, _ in chosen]
+            outs = [o for _, o in chosen]
+            if len(set(ins)) == n and len(set(outs)) == n:
+                best = max(best, sum(asize[o] for o in outs))
+    return best
+
+
+# ---- live bytes and execution order -------------------------------------------------------------------------
+
+
+def live_profile(problem: Problem, order: list[int]) -> list[int]:
+    """Live bytes (aligned sizes, usable in-place outputs counted inside their input, plus scratch) at each
+    position of `order`; entry 0 is position -1 (graph inputs before the first step)."""
+    graph = _analyse(problem)
+    lifetimes = compute_lifetimes(problem, order)
+    live = [0] * (len(order) + 1)
+    for b, (lo, hi) in lifetimes.items():
+        for pos in range(lo, hi + 1):
+            live[pos + 1] += graph.asize[b]
+    for pos, index in enumerate(order):
+        step = problem.steps[index]
+        pairs = [(i, o) for i, o in step.inplace if _pair_usable(problem, lifetimes, pos, i, o)]
+        live[pos + 1] += align_up(step.scratch, problem.alignment) - _max_inplace_saving(pairs, graph.asize)
+    return live
+
+
+class _OrderSearch:
+    """Live-byte bookkeeping over sets of executed steps (bitmasks), shared by the order searches.
+
+    The bytes live after executing a set S do not depend on the order inside S, which is what makes the dynamic
+    program over sets exact. Per-step facts are precomputed because the search calls `execute` very often."""
+
+    def __init__(self, problem: Problem, graph: _Graph):
+        self.problem = problem
+        self.graph = graph
+        outputs = set(problem.graph_outputs)
+        self.all_steps = (1 << len(problem.steps)) - 1
+        reader_mask = {b: _mask(r) for b, r in graph.readers.items()}
+        self.initial_live = sum(
+            graph.asize[b] for b in set(problem.graph_inputs) if b in reader_mask or b in outputs
+        )
+        self.successors = [
+            [t for t in range(len(problem.steps)) if graph.preds[t] >> s & 1] for s in range(len(problem.steps))
+        ]
+        self.facts = [self._step_facts(problem, graph, step, reader_mask, outputs) for step in problem.steps]
+
+    @staticmethod
+    def _step_facts(problem: Problem, graph: _Graph, step: Step, reader_mask: dict, outputs: set) -> tuple:
+        """(bytes added while running, bytes kept after, [(input, its readers, size)] that may die, in-place pairs)."""
+        new = {b for b in step.outputs if b not in step.inputs}
+        running = sum(graph.asize[b] for b in new) + align_up(step.scratch, problem.alignment)
+        kept = sum(graph.asize[b] for b in new if b in reader_mask or b in outputs)
+        mortal = [(b, reader_mask[b], graph.asize[b]) for b in set(step.inputs) if b not in outputs]
+        pairs = [(i, o) for i, o in step.inplace if o in new and i != o and problem.sizes[o] <= problem.sizes[i]]
+        return running, kept, mortal, pairs
+
+    def start(self) -> tuple[int, int, tuple[int, ...]]:
+        """(executed set, live bytes, ready steps) before the first step."""
+        preds = self.graph.preds
+        return 0, self.initial_live, tuple(s for s in range(len(preds)) if preds[s] == 0)
+
+    def execute(self, done: int, live: int, ready: tuple[int, ...], s: int) -> tuple[int, int, int, tuple[int, ...]]:
+        """Run step s after the set `done`: (bytes live while it runs, new set, bytes live after, ready steps)."""
+        running, kept, mortal, pairs = self.facts[s]
+        after = done | 1 << s
+        dying = [(b, size) for b, readers, size in mortal if readers & ~after == 0]
+        during = live + running
+        if pairs and dying:
+            dead = {b for b, _ in dying}
+            during -= _max_inplace_saving([p for p in pairs if p[0] in dead], self.graph.asize)
+        preds = self.graph.preds
+        unlocked = tuple(t for t in self.successors[s] if preds[t] & ~after == 0)
+        next_ready = tuple(sorted((*(t for t in ready if t != s), *unlocked)))
+        return during, after, live + kept - sum(size for _, size in dying), next_ready
+
+
+def min_peak_order(
+    problem: Problem, graph: _Graph, max_transitions: int = MAX_ORDER_TRANSITIONS, beam: int | None = None
+) -> tuple[list[int], int] | None:
+    """The topological order with the smallest live-byte peak, and that peak, by dynamic programming over the
+    sets of executed steps. Ties keep the order closest to the file order.
+
+    Without `beam` the search is exact and gives up (None) after `max_transitions` state expansions (graphs with a
+    wide frontier). With `beam`, only the `beam` most promising sets of each size are kept: a heuristic order."""
+    search = _OrderSearch(problem, graph)
+    done, live, ready = search.start()
+    base_peak = sum(graph.asize[b] for b in set(problem.graph_inputs))
+    # executed set -> (peak so far, live bytes after, ready steps, previous set, last step)
+    layer: dict[int, tuple] = {done: (base_peak, live, ready, -1, -1)}
+    history = [layer]
+    transitions = 0
+    for _ in problem.steps:
+        nxt: dict[int, tuple] = {}
+        for done, (peak, live, ready, _, _) in layer.items():
+            for s in ready:
+                during, state, after, next_ready = search.execute(done, live, ready, s)
+                candidate = (max(peak, during), after, next_ready, done, s)
+                if state not in nxt or candidate[0] < nxt[state][0]:
+                    nxt[state] = candidate
+            transitions += len(ready)
+            if beam is None and transitions > max_transitions:
+                return None
+        if beam is not None and len(nxt) > beam:
+            nxt = dict(sorted(nxt.items(), key=lambda kv: (kv[1][0], kv[1][1]))[:beam])
+        history.append(nxt)
+        layer = nxt
+    return _unwind(history, search.all_steps), layer[search.all_steps][0]
+
+
+def _unwind(history: list[dict[int, tuple]], final: int) -> list[int]:
+    """Follow the back-pointers of the order search from the full set to the empty one."""
+    order: list[int] = []
+    state = final
+    for layer in reversed(history[1:]):
+        *_, previous, step = layer[state]
+        order.append(step)
+        state = previous
+    return order[::-1]
+
+
+def forced_live_bound(problem: Problem, graph: _Graph) -> int:
+    """A lower bound valid for every order: while step s runs, any buffer made before s (by an ancestor, or a
+    graph input) and needed after s (by a descendant, or a graph output) must be live, besides s's own buffers."""
+    n = len(problem.steps)
+    ancestors = [0] * n
+    for s in range(n):  # the file order is topological, so ancestors are complete when reached
+        for p in range(n):
+            if graph.preds[s] >> p & 1:
+                ancestors[s] |= ancestors[p] | 1 << p
+    descendants = [0] * n
+    for s in range(n):
+        for a in range(n):
+            if ancestors[s] >> a & 1:
+                descendants[a] |= 1 << s
+    outputs = set(problem.graph_outputs)
+    reader_mask = {b: _mask(r) for b, r in graph.readers.items()}
+    bound = sum(graph.asize[b] for b in set(problem.graph_inputs))
+    for s, step in enumerate(problem.steps):
+        total = sum(graph.asize[b] for b in set(step.inputs) | set(step.outputs))
+        for b in graph.asize:
+            if b in step.inputs or b in step.outputs:
+                continue
+            made_before = b in problem.graph_inputs or (b in graph.producer and ancestors[s] >> graph.producer[b] & 1)
+            needed_after = b in outputs or reader_mask.get(b, 0) & descendants[s]
+            if made_before and needed_after:
+                total += graph.asize[b]
+        pairs = [
+            (i, o) for i, o in step.inplace
+            if i != o and i not in outputs and not reader_mask[i] & descendants[s]
+            and problem.sizes[o] <= problem.sizes[i]
+        ]
+        total += align_up(step.scratch, problem.alignment) - _max_inplace_saving(pairs, graph.asize)
+        bound = max(bound, total)
+    return bound
+
+
+# ---- offsets --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Item:
+    """One region to place: a buffer (key = buffer id) or a step's scratch (key = ("scratch", step index))."""
+
+    key: Hashable
+    size: int  # aligned
+    lo: int
+    hi: int
+
+
+class _Layout:
+    """Items of one order with their conflicts: pairs live at the same position, except usable in-place pairs,
+    which may (only) share exactly the same offset."""
+
+    def __init__(self, items: list[_Item], partners: set[frozenset]):
+        self.items = items
+        index = {item.key: k for k, item in enumerate(items)}
+        self.conflicts: list[list[int]] = [[] for _ in items]
+        self.partners: list[list[int]] = [[] for _ in items]
+        for a, b in itertools.combinations(range(len(items)), 2):
+            if items[a].lo <= items[b].hi and items[b].lo <= items[a].hi:
+                self.conflicts[a].append(b)
+                self.conflicts[b].append(a)
+        for pair in partners:
+            a, b = (index[k] for k in pair)
+            self.partners[a].append(b)
+            self.partners[b].append(a)
+
+    def first_fit(self, priority: list[int], prefer_inplace: bool, cutoff: int | None = None) -> dict[int, int] | None:
+        """Place items in `priority` order, each at the lowest offset clear of the conflicting items already placed
+        (or at an in-place partner's offset). None as soon as the arena would reach `cutoff`."""
+        offsets: dict[int, int] = {}
+        top = 0
+        for k in priority:
+            offset = self._place(k, offsets, prefer_inplace)
+            offsets[k] = offset
+            top = max(top, offset + self.items[k].size)
+            if cutoff is not None and top >= cutoff:
+                return None
+        return offsets
+
+    def _place(self, k: int, offsets: dict[int, int], prefer_inplace: bool) -> int:
+        size = self.items[k].size
+        shared = [offsets[p] for p in self.partners[k] if p in offsets]
+        fits = [o for o in sorted(shared) if self._clear(k, o, offsets)]
+        if prefer_inplace and fits:
+            return fits[0]
+        blocks = sorted((offsets[c], offsets[c] + self.items[c].size) for c in self.conflicts[k] if c in offsets)
         offset = 0
-        for start, stop in busy:
+        for start, stop in blocks:
             if start >= offset + size:
                 break
             offset = max(offset, stop)
-        offsets[key] = offset
-        placed.append((offset, size, (lo, hi)))
-    arena = max((o + s for o, s, _ in placed), default=0)
-    buffer_offsets = {k: v for k, v in offsets.items() if not isinstance(k, tuple)}
-    scratch_offsets = {k[1]: v for k, v in offsets.items() if isinstance(k, tuple)}
-    live = [0] * (len(order) + 1)
-    for _, size, (lo, hi) in placed:
-        for pos in range(lo, hi + 1):
-            live[pos + 1] += size
-    peak = max(live)
+        return min([offset, *fits])
+
+    def _clear(self, k: int, offset: int, offsets: dict[int, int]) -> bool:
+        """True when item k at `offset` overlaps no placed conflicting item (partners at the same offset are fine)."""
+        end = offset + self.items[k].size
+        for c in self.conflicts[k]:
+            if c in offsets and offsets[c] < end and offset < offsets[c] + self.items[c].size:
+                if not (offsets[c] == offset and c in self.partners[k]):
+                    return False
+        return True
+
+    def arena(self, offsets: dict[int, int]) -> int:
+        return max((offsets[k] + self.items[k].size for k in offsets), default=0)
+
+
+def _priorities(layout: _Layout) -> dict[str, list[int]]:
+    """The placement orders tried for every layout, by name; each is a classic heuristic for interval packing."""
+    items = layout.items
+    weight = [sum(items[c].size for c in layout.conflicts[k]) for k in range(len(items))]
+
+    def by(key: Callable[[int], tuple]) -> list[int]:
+        return sorted(range(len(items)), key=lambda k: (*key(k), k))
+
+    return {
+        "size": by(lambda k: (-items[k].size, -(items[k].hi - items[k].lo))),
+        "lifetime": by(lambda k: (-(items[k].hi - items[k].lo), -items[k].size)),
+        "start": by(lambda k: (items[k].lo, -items[k].size)),
+        "conflict": by(lambda k: (-weight[k] - items[k].size, -items[k].size)),
+        "area": by(lambda k: (-items[k].size * (items[k].hi - items[k].lo + 1), -items[k].size)),
+    }
+
+
+def _heuristic_offsets(layout: _Layout) -> tuple[str, list[int], bool, dict[int, int]]:
+    """Best of the first-fit strategies: (name, priority, prefer_inplace, offsets)."""
+    best = None
+    for name, priority in _priorities(layout).items():
+        for prefer in (False, True):
+            offsets = layout.first_fit(priority, prefer)
+            label = name + ("+inplace" if prefer else "")
+            if best is None or layout.arena(offsets) < layout.arena(best[3]):
+                best = (label, priority, prefer, offsets)
+    return best
+
+
+def _exact_offsets(layout: _Layout, floor: int, best: int) -> tuple[dict[int, int] | None, bool]:
+    """Exhaustive search over placement orders (first fit), which contains an optimal packing: placing the items
+    of any packing in increasing offset order, each at its lowest clear offset, never ends higher. Returns
+    (better offsets or None, whether the search finished)."""
+    n = len(layout.items)
+    found: list[dict[int, int] | None] = [None]
+    limit = [best]
+    nodes = [0]
+
+    def extend(offsets: dict[int, int], top: int) -> bool:
+        nodes[0] += 1
+        if nodes[0] > MAX_EXACT_NODES:
+            return False
+        if len(offsets) == n:
+            limit[0], found[0] = top, dict(offsets)
+            return True
+        for k in range(n):
+            if k in offsets:
+                continue
+            for prefer in (False, True):
+                offset = layout._place(k, offsets, prefer)
+                new_top = max(top, offset + layout.items[k].size)
+                if new_top < limit[0]:
+                    offsets[k] = offset
+                    ok = extend(offsets, new_top)
+                    del offsets[k]
+                    if not ok:
+                        return False
+                    if limit[0] <= floor:
+                        return True
+        return True
+
+    finished = extend({}, 0)
+    return found[0], finished
+
+
+def _local_search(layout: _Layout, priority: list[int], prefer: bool, offsets: dict[int, int], floor: int):
+    """Try moving each item that touches the arena top to the front of the priority list; keep improvements.
+    Deterministic and bounded, so the same model always gets the same plan."""
+    best = layout.arena(offsets)
+    for _ in range(LOCAL_SEARCH_ROUNDS):
+        if best <= floor:
+            break
+        improved = False
+        tops = [k for k in priority if offsets[k] + layout.items[k].size == best]
+        for k in tops:
+            for target in range(priority.index(k)):
+                trial = priority[:target] + [k] + [p for p in priority[target:] if p != k]
+                result = layout.first_fit(trial, prefer, cutoff=best)
+                if result is not None:
+                    priority, offsets, best, improved = trial, result, layout.arena(result), True
+                    break
+            if improved:
+                break
+        if not improved:
+            break
+    return priority, offsets
+
+
+def _items(problem: Problem, graph: _Graph, order: list[int], lifetimes: dict[int, tuple[int, int]]) -> list[_Item]:
+    items = [_Item(b, graph.asize[b], lo, hi) for b, (lo, hi) in sorted(lifetimes.items())]
+    for pos, index in enumerate(order):
+        scratch = problem.steps[index].scratch
+        if scratch > 0:
+            items.append(_Item(("scratch", index), align_up(scratch, problem.alignment), pos, pos))
+    return items
+
+
+@dataclass
+class _Candidate:
+    """The offsets found for one execution order."""
+
+    order: list[int]
+    lifetimes: dict[int, tuple[int, int]]
+    layout: _Layout
+    offsets: dict[int, int]
+    strategy: str
+    peak: int
+
+    @property
+    def arena(self) -> int:
+        return self.layout.arena(self.offsets)
+
+
+def _place_order(problem: Problem, graph: _Graph, order: list[int], floor: int) -> _Candidate:
+    """Offsets for one order: the heuristics, then the exact search when small, else the local search."""
+    lifetimes = compute_lifetimes(problem, order)
+    layout = _Layout(_items(problem, graph, order, lifetimes), inplace_pairs(problem, order, lifetimes))
+    peak = max(live_profile(problem, order))
+    name, priority, prefer, offsets = _heuristic_offsets(layout)
+    arena = layout.arena(offsets)
+    if arena > peak and len(layout.items) <= MAX_EXACT_ITEMS:
+        exact, finished = _exact_offsets(layout, peak, arena)
+        if exact is not None:
+            offsets, name = exact, "exact"
+        elif finished:
+            name += " (proved optimal)"
+    elif arena > max(peak, floor):
+        priority, better = _local_search(layout, priority, prefer, offsets, max(peak, floor))
+        if layout.arena(better) < arena:
+            offsets, name = better, name + "+search"
+    return _Candidate(order, lifetimes, layout, offsets, name, peak)
+
+
+# ---- plan -----------------------------------------------------------------------------------------------------
+
+
+def plan(problem: Problem) -> Plan:
+    """Choose the execution order and the arena offsets with the smallest arena; report the lower bound."""
+    graph = _analyse(problem)
+    file_order = list(range(len(problem.steps)))
+    best_order = min_peak_order(problem, graph)
+    orders = [file_order]
+    if best_order is not None:
+        bound, exact = best_order[1], True
+        orders.insert(0, best_order[0])
+    else:
+        beam_order, beam_peak = min_peak_order(problem, graph, beam=ORDER_BEAM)
+        orders.insert(0, beam_order)
+        bound = forced_live_bound(problem, graph)
+        exact = beam_peak == bound or max(live_profile(problem, file_order)) == bound
+    candidates = []
+    for order in _unique(orders):
+        candidates.append(_place_order(problem, graph, order, bound))
+        if candidates[-1].arena <= bound:
+            break
+    chosen = min(candidates, key=lambda c: (c.arena, c.peak))
+    return _finish(problem, chosen, bound, exact)
+
+
+def _unique(orders: list[list[int]]) -> list[list[int]]:
+    seen: list[list[int]] = []
+    for order in orders:
+        if order not in seen:
+            seen.append(order)
+    return seen
+
+
+def _finish(problem: Problem, chosen: _Candidate, bound: int, exact: bool) -> Plan:
+    items = chosen.layout.items
+    offsets = {items[k].key: off for k, off in chosen.offsets.items() if not isinstance(items[k].key, tuple)}
+    scratch = {items[k].key[1]: off for k, off in chosen.offsets.items() if isinstance(items[k].key, tuple)}
+    profile = live_profile(problem, chosen.order)
+    arena = align_up(chosen.arena, problem.alignment)
     return Plan(
-        order=order,
-        offsets=buffer_offsets,
-        scratch_offsets=scratch_offsets,
-        arena_size=align_up(arena, align),
-        lower_bound=peak,
-        lower_bound_exact=False,
-        peak_step=max(0, live.index(peak) - 1),
-        strategy="size",
-        lifetimes=lifetimes,
-        gap_reason="" if arena == peak else "fragmentation",
+        order=chosen.order,
+        offsets=dict(sorted(offsets.items())),
+        scratch_offsets=dict(sorted(scratch.items())),
+        arena_size=arena,
+        lower_bound=bound,
+        lower_bound_exact=exact,
+        peak_step=max(0, profile.index(max(profile)) - 1),
+        strategy=chosen.strategy,
+        lifetimes=chosen.lifetimes,
+        gap_reason=_gap_reason(arena, bound, exact, chosen.peak),
     )
+
+
+def _gap_reason(arena: int, bound: int, exact: bool, peak: int) -> str:
+    """Why the arena is above the lower bound, in one sentence for the report."""
+    if arena <= bound:
+        return ""
+    reasons = []
+    if not exact:
+        reasons.append(
+            "the bound counts only buffers live in every order (too many orders to search exactly), so it may be low"
+        )
+    if peak > bound:
+        reasons.append(f"the order with the smallest arena peaks at {peak} live bytes, above the bound")
+    if arena > peak:
+        reasons.append(
+            f"fragmentation: buffers living across the peak leave gaps, {arena - peak} bytes above the "
+            f"{peak} live at the peak"
+        )
+    return "; ".join(reasons)
+
+
+# ---- verification ---------------------------------------------------------------------------------------------
+
+
+def verify_plan(problem: Problem, plan_: Plan) -> None:
+    """Check `plan_` from scratch: a valid order, aligned offsets inside the arena, and no two regions that are live
+    at the same position overlapping (except a usable in-place pair at exactly the same offset). Raises PlanError."""
+    _verify_order(problem, plan_.order)
+    align = problem.alignment
+    if plan_.arena_size % align:
+        raise PlanError(f"arena size {plan_.arena_size} is not a multiple of {align}")
+    lifetimes = compute_lifetimes(problem, plan_.order)
+    regions = _verify_regions(problem, plan_, lifetimes)
+    usable = inplace_pairs(problem, plan_.order, lifetimes)
+    for (ka, oa, sa, la, ha), (kb, ob, sb, lb, hb) in itertools.combinations(regions, 2):
+        if la <= hb and lb <= ha and oa < ob + sb and ob < oa + sa:
+            if not (oa == ob and frozenset((ka, kb)) in usable):
+                raise PlanError(f"{ka!r} [{oa}, {oa + sa}) and {kb!r} [{ob}, {ob + sb}) overlap while both live")
+
+
+def _verify_order(problem: Problem, order: list[int]) -> None:
+    if sorted(order) != list(range(len(problem.steps))):
+        raise PlanError(f"order {order} is not a permutation of the {len(problem.steps)} steps")
+    ready = set(problem.graph_inputs)
+    for pos, index in enumerate(order):
+        step = problem.steps[index]
+        missing = [b for b in step.inputs if b not in ready]
+        if missing:
+            raise PlanError(f"step {index} at position {pos} reads {missing} before they are written")
+        ready.update(step.outputs)
+
+
+def _verify_regions(problem: Problem, plan_: Plan, lifetimes: dict[int, tuple[int, int]]) -> list[tuple]:
+    """(key, offset, size, first, last) of every buffer and scratch, after checking alignment and bounds."""
+    regions = []
+    for b, (lo, hi) in lifetimes.items():
+        if b not in plan_.offsets:
+            raise PlanError(f"buffer {b} has no offset")
+        regions.append((b, plan_.offsets[b], problem.sizes[b], lo, hi))
+    for pos, index in enumerate(plan_.order):
+        if problem.steps[index].scratch > 0:
+            if index not in plan_.scratch_offsets:
+                raise PlanError(f"step {index} needs scratch but has no scratch offset")
+            regions.append((("scratch", index), plan_.scratch_offsets[index], problem.steps[index].scratch, pos, pos))
+    for key, offset, size, _, _ in regions:
+        if offset % problem.alignment:
+            raise PlanError(f"{key!r} at offset {offset} is not aligned to {problem.alignment}")
+        if offset < 0 or offset + size > plan_.arena_size:
+            raise PlanError(f"{key!r} [{offset}, {offset + size}) lies outside the arena of {plan_.arena_size}")
+    return regions

@@ -1,0 +1,351 @@
+"""Code generation: render templates/ with Jinja into a complete, self-contained C project.
+
+The templates receive finished values (strings, ints, lists of small records); every decision is made here or in
+the op lowerings. Output is deterministic: no timestamps, no absolute paths, sorted iteration everywhere.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+import numpy as np
+
+from mcugen import __version__, ops
+from mcugen.compiler import Compiled
+from mcugen.errors import McugenError
+from mcugen.golden import input_streams
+from mcugen.ir import DTYPES, Op, Tensor
+
+RUNTIME_PACKAGE = "mcugen.runtime"
+VALUES_PER_LINE = 16
+
+
+@dataclass(frozen=True)
+class Golden:
+    """Expected outputs of the self-test: for vector v and output j, expected[v][j]."""
+
+    seed: int
+    expected: list[list[np.ndarray]]
+
+
+@dataclass
+class ConstArray:
+    symbol: str
+    ctype: str
+    values: str  # formatted initialiser lines
+    length: int
+    comment: str
+
+
+@dataclass
+class OpCode:
+    comment: list[str]
+    lines: list[str]
+
+
+@dataclass
+class _Project:
+    compiled: Compiled
+    arena_symbol: str
+    consts: dict[str, ConstArray] = field(default_factory=dict)
+    params: list[str] = field(default_factory=list)
+    kernels: set[str] = field(default_factory=set)
+
+    def tensor_expr(self, index: int) -> str:
+        tensor = self.compiled.graph.tensors[index]
+        if tensor.is_constant:
+            return self.weight(tensor)
+        offset = self.compiled.offset(index)
+        return f"(({tensor.ctype} *)({self.arena_symbol} + {offset}))"
+
+    def weight(self, tensor: Tensor) -> str:
+        symbol = f"{self.compiled.graph.name}_w{tensor.index}"
+        if symbol not in self.consts:
+            self.add_const(symbol, tensor.data, tensor.ctype, tensor.describe())
+        return symbol
+
+    def add_const(self, symbol: str, values: np.ndarray, ctype: str, comment: str) -> str:
+        flat = np.asarray(values).reshape(-1)
+        self.consts[symbol] = ConstArray(symbol, ctype, format_values(flat, ctype), max(flat.size, 1), comment)
+        return symbol
+
+
+class _OpEmitter:
+    """The Emitter an op lowering writes through (see mcugen.ops.base.Emitter)."""
+
+    def __init__(self, project: _Project, op: Op, scratch_offset: int | None):
+        self.project, self.op, self.scratch_offset = project, op, scratch_offset
+        self.lines: list[str] = []
+        self.prefix = f"{project.compiled.graph.name}_op{op.index}"
+
+    def tensor(self, index: int) -> str:
+        return self.project.tensor_expr(index)
+
+    def const(self, suffix: str, values: np.ndarray, ctype: str) -> str:
+        return self.project.add_const(f"{self.prefix}_{suffix}", values, ctype, f"op {self.op.index} {suffix}")
+
+    def params(self, ctype: str, fields: dict[str, object]) -> str:
+        symbol = f"{self.prefix}_params" + (f"{len(self.lines)}" if self.lines else "")
+        body = ",\n".join(f"    .{name} = {c_value(value)}" for name, value in fields.items())
+        self.project.params.append(f"static const {ctype} {symbol} = {{\n{body},\n}};")
+        return f"&{symbol}"
+
+    def scratch(self) -> str:
+        if self.scratch_offset is None:
+            raise McugenError(f"op {self.op.index} ({self.op.kind}) asked for scratch but declared none")
+        return f"((void *)({self.project.arena_symbol} + {self.scratch_offset}))"
+
+    def call(self, function: str, *args: str) -> None:
+        self.lines.append(f"{function}({', '.join(args)});")
+
+    def kernel(self, name: str) -> None:
+        self.project.kernels.add(name)
+
+
+# ---- value formatting ----------------------------------------------------------------------------------------
+
+
+def c_float(value: float) -> str:
+    """Exact float32 literal (C99 hex float), so weights round-trip bit for bit."""
+    v = float(np.float32(value))
+    if np.isnan(v):
+        return "NAN"
+    if np.isinf(v):
+        return "INFINITY" if v > 0 else "-INFINITY"
+    return f"{v.hex()}f"
+
+
+def c_int(value: int) -> str:
+    value = int(value)
+    if value == -(1 << 31):
+        return "INT32_MIN"  # `-2147483648` is unsigned long in C, not int32
+    return str(value)
+
+
+def c_value(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bool, np.bool_)):
+        return "1" if value else "0"
+    if isinstance(value, (int, np.integer)):
+        return c_int(int(value))
+    if isinstance(value, (float, np.floating)):
+        return c_float(float(value))
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return "{" + ", ".join(c_value(v) for v in value) + "}"
+    raise TypeError(f"no C literal for {value!r}")
+
+
+def format_values(flat: np.ndarray, ctype: str) -> str:
+    if flat.size == 0:
+        return "    0"
+    if ctype == "float":
+        items = [c_float(v) for v in flat.tolist()]
+        per_line = 6
+    else:
+        items = [c_int(v) for v in flat.astype(np.int64).tolist()]
+        per_line = VALUES_PER_LINE if ctype in ("int8_t", "uint8_t") else 8
+    return ",\n".join("    " + ", ".join(items[i : i + per_line]) for i in range(0, len(items), per_line))
+
+
+# ---- project assembly ----------------------------------------------------------------------------------------
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("mcugen", "templates"),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def banner(compiled: Compiled, command: str) -> list[str]:
+    graph = compiled.graph
+    return [
+        f"Generated by mcugen {__version__}: do not edit.",
+        f"Model: {Path(graph.source).name} (sha256 {graph.sha256})",
+        f"Board: {compiled.board.name}",
+        f"Command: {command}",
+    ]
+
+
+def _io_record(compiled: Compiled, index: int, tensor_index: int) -> dict[str, object]:
+    tensor = compiled.graph.tensors[tensor_index]
+    quant = tensor.quant
+    return {
+        "index": index,
+        "name": tensor.name,
+        "ctype": tensor.ctype,
+        "dtype": tensor.dtype,
+        "shape": "x".join(str(d) for d in tensor.shape) or "scalar",
+        "elements": tensor.size,
+        "bytes": tensor.nbytes,
+        "offset": compiled.offset(tensor_index),
+        "scale": c_float(quant.single_scale) if quant is not None and not quant.per_channel else "0.0f",
+        "zero_point": quant.single_zero_point if quant is not None and not quant.per_channel else 0,
+    }
+
+
+def _op_comment(compiled: Compiled, op: Op) -> list[str]:
+    graph = compiled.graph
+    lines = [f"op {op.index}: {op.kind}"]
+    for role, indices in (("in", op.inputs), ("out", op.outputs)):
+        for t in indices:
+            if t >= 0:
+                tensor = graph.tensors[t]
+                where = "const" if tensor.is_constant else f"arena+{compiled.offset(t)}"
+                lines.append(f"  {role}  {tensor.describe()} [{where}]")
+    return lines
+
+
+def render_project(compiled: Compiled, golden: Golden | None, command: str) -> dict[str, str | bytes]:
+    """Every file of the generated project, by relative path."""
+    from mcugen.targets import build_files
+
+    graph = compiled.graph
+    name = graph.name
+    project = _Project(compiled, arena_symbol=f"{name}_arena")
+    op_code = []
+    for step_index in compiled.plan.order:
+        op = compiled.steps[step_index]
+        emitter = _OpEmitter(project, op, compiled.plan.scratch_offsets.get(step_index))
+        ops.lowering_for(op.kind).lower(op, graph, emitter)
+        op_code.append(OpCode(_op_comment(compiled, op), emitter.lines))
+    head = banner(compiled, command)
+    inputs = [_io_record(compiled, i, t) for i, t in enumerate(graph.inputs)]
+    outputs = [_io_record(compiled, i, t) for i, t in enumerate(graph.outputs)]
+    context = {
+        "name": name,
+        "guard": name.upper(),
+        "banner": head,
+        "arena_size": compiled.plan.arena_size,
+        "lower_bound": compiled.plan.lower_bound,
+        "alignment": compiled.problem.alignment,
+        "board": compiled.board,
+        "ram_bytes": compiled.board.ram_bytes,
+        "stack_estimate": compiled.fit.ram_needed - compiled.fit.arena,
+        "inputs": inputs,
+        "outputs": outputs,
+        "ops": op_code,
+        "params": project.params,
+        "consts": [project.consts[s] for s in sorted(project.consts)],
+        "kernels": sorted(project.kernels),
+        "golden": _golden_context(compiled, golden),
+        "streams": [{"dtype": s.dtype, "step": c_float(s.float_step)} for s in input_streams(graph)],
+        "ram_check": compiled.fit.ram_over <= 0,
+        "version": __version__,
+    }
+    env = _environment()
+    files: dict[str, str | bytes] = {
+        f"include/{name}.h": env.get_template("model/model.h.j2").render(context),
+        f"src/{name}.c": env.get_template("model/model.c.j2").render(context),
+        f"src/{name}_weights.c": env.get_template("model/weights.c.j2").render(context),
+        f"src/{name}_weights.h": env.get_template("model/weights.h.j2").render(context),
+        "src/selftest.h": env.get_template("model/selftest.h.j2").render(context),
+        "src/selftest.c": env.get_template("model/selftest.c.j2").render(context),
+        "src/main.c": env.get_template("model/main.c.j2").render(context),
+        "README.md": env.get_template("model/README.md.j2").render(context),
+    }
+    runtime = resources.files(RUNTIME_PACKAGE)
+    headers = {"mcugen_common.h"}
+    for kernel in sorted(project.kernels):
+        headers.add(f"{kernel}.h")
+        files[f"src/kernels/{kernel}.c"] = runtime.joinpath(f"{kernel}.c").read_text()
+    for header in sorted(headers):
+        files[f"src/kernels/{header}"] = runtime.joinpath(header).read_text()
+    sources = sorted(p for p in files if p.endswith(".c"))
+    files.update(build_files(name, compiled.board, sources, head))
+    files["mcugen_report.json"] = json.dumps(report(compiled), indent=2, sort_keys=True) + "\n"
+    return files
+
+
+def _golden_context(compiled: Compiled, golden: Golden | None) -> dict[str, object] | None:
+    if golden is None:
+        return None
+    expected = []
+    for j, tensor_index in enumerate(compiled.graph.outputs):
+        tensor = compiled.graph.tensors[tensor_index]
+        joined = np.concatenate([np.asarray(v[j], dtype=DTYPES[tensor.dtype][0]).reshape(-1) for v in golden.expected])
+        # Compared as raw bytes on the device, so float outputs are checked bit for bit.
+        raw = np.frombuffer(joined.astype(joined.dtype.newbyteorder("<")).tobytes(), dtype=np.uint8)
+        expected.append({"index": j, "bytes": raw.size, "values": format_values(raw, "uint8_t")})
+    return {"seed": golden.seed, "count": len(golden.expected), "expected": expected}
+
+
+def report(compiled: Compiled) -> dict[str, object]:
+    plan, problem, graph = compiled.plan, compiled.problem, compiled.graph
+    tensors = []
+    for t in graph.activations():
+        buffer = compiled.buffer_of[t]
+        first, last = plan.lifetimes.get(buffer, (0, 0))
+        tensors.append({
+            "tensor": t,
+            "name": graph.tensors[t].name,
+            "bytes": graph.tensors[t].nbytes,
+            "offset": plan.offsets[buffer],
+            "buffer": buffer,
+            "first_step": first,
+            "last_step": last,
+        })
+    return {
+        "mcugen_version": __version__,
+        "model": Path(graph.source).name,
+        "model_sha256": graph.sha256,
+        "board": compiled.board.name,
+        "arena": {
+            "size": plan.arena_size,
+            "lower_bound": plan.lower_bound,
+            "lower_bound_exact": plan.lower_bound_exact,
+            "peak_step": plan.peak_step,
+            "strategy": plan.strategy,
+            "gap_reason": plan.gap_reason,
+            "alignment": problem.alignment,
+        },
+        "memory": {
+            "ram_needed": compiled.fit.ram_needed,
+            "ram_available": compiled.fit.ram_available,
+            "weights_bytes": compiled.fit.weights,
+            "flash_needed_estimate": compiled.fit.flash_needed,
+            "flash_available": compiled.fit.flash_available,
+        },
+        "ops": [
+            {"step": position, "op": compiled.steps[i].index, "kind": compiled.steps[i].kind,
+             "scratch": problem.steps[i].scratch}
+            for position, i in enumerate(plan.order)
+        ],
+        "tensors": tensors,
+        "warnings": compiled.warnings,
+    }
+
+
+def write_project(files: dict[str, str | bytes], out_dir: str | Path) -> Path:
+    """Write atomically: the project appears complete or not at all (an old one is replaced only on success)."""
+    out = Path(out_dir)
+    if out.exists() and any(out.iterdir()) and not (out / "mcugen_report.json").exists():
+        raise McugenError(f"{out}: exists and is not an mcugen project; refusing to overwrite it")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        for rel in sorted(files):
+            path = staging / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            content = files[rel]
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content)
+        if out.exists():
+            shutil.rmtree(out)
+        staging.rename(out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return out

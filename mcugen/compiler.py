@@ -1,0 +1,219 @@
+"""The compiler driver: a list of stages from a .tflite file to a planned, lowered model ready for code generation.
+
+read -> check support -> fold constant aliases -> buffers (aliases merged) -> plan -> board fit
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mcugen import ops
+from mcugen.boards import Board, get_board
+from mcugen.errors import BoardError, UnsupportedModelError
+from mcugen.ir import DTYPES, Graph, Op
+from mcugen.planner import Plan, Problem, Step, plan, verify_plan
+from mcugen.reader import read_model, read_model_bytes
+
+# RAM the generated program needs besides the arena: stack of the deepest kernel call chain plus the C runtime's
+# own data. Kernels keep no large locals, so a fixed budget holds; measured with -fstack-usage on Cortex-M4.
+STACK_ESTIMATE = 2048
+RUNTIME_RAM_ESTIMATE = 1024
+# Flash besides the weights: start-up, C library pieces, and about this much per kernel used.
+RUNTIME_FLASH_ESTIMATE = 8192
+KERNEL_FLASH_ESTIMATE = 2048
+
+
+@dataclass
+class MemoryFit:
+    arena: int
+    ram_needed: int
+    ram_available: int
+    weights: int
+    flash_needed: int
+    flash_available: int
+
+    @property
+    def ram_over(self) -> int:
+        return self.ram_needed - self.ram_available
+
+    @property
+    def flash_over(self) -> int:
+        return self.flash_needed - self.flash_available
+
+    def problems(self, board: Board, model: str) -> list[str]:
+        found = []
+        if self.ram_over > 0:
+            found.append(
+                f"{model} needs {self.ram_needed:,} bytes of RAM (arena {self.arena:,} + stack and runtime "
+                f"{self.ram_needed - self.arena:,}); {board.name} has {self.ram_available:,}: "
+                f"over by {self.ram_over:,} bytes"
+            )
+        if self.flash_over > 0:
+            found.append(
+                f"{model} needs about {self.flash_needed:,} bytes of flash (weights {self.weights:,} + code "
+                f"{self.flash_needed - self.weights:,}); {board.name} has {self.flash_available:,}: "
+                f"over by {self.flash_over:,} bytes"
+            )
+        return found
+
+
+@dataclass
+class Compiled:
+    graph: Graph
+    board: Board
+    problem: Problem
+    plan: Plan
+    buffer_of: dict[int, int]  # activation tensor index -> buffer id (aliases share one)
+    steps: list[Op]  # ops that emit code, indexed like problem.steps
+    fit: MemoryFit
+    warnings: list[str] = field(default_factory=list)
+
+    def execution_order(self) -> list[Op]:
+        return [self.steps[i] for i in self.plan.order]
+
+    def offset(self, tensor: int) -> int:
+        return self.plan.offsets[self.buffer_of[tensor]]
+
+
+def compile_model(
+    model: str | Path | bytes,
+    board: str | Board = "qemu-m4",
+    alignment: int = 16,
+    allow_overflow: bool = False,
+) -> Compiled:
+    graph = read_model_bytes(model) if isinstance(model, bytes) else read_model(model)
+    return compile_graph(graph, board, alignment=alignment, allow_overflow=allow_overflow)
+
+
+def compile_graph(graph: Graph, board: str | Board = "qemu-m4", alignment: int = 16,
+                  allow_overflow: bool = False) -> Compiled:
+    board = board if isinstance(board, Board) else get_board(board)
+    check_supported(graph)
+    fold_constant_aliases(graph)
+    problem, buffer_of, steps = build_problem(graph, alignment)
+    arena_plan = plan(problem)
+    verify_plan(problem, arena_plan)
+    fit = memory_fit(graph, steps, arena_plan, board)
+    compiled = Compiled(graph, board, problem, arena_plan, buffer_of, steps, fit)
+    problems = fit.problems(board, Path(graph.source).name or graph.name)
+    if problems and not allow_overflow:
+        raise BoardError("; ".join(problems) + " (use --allow-overflow to generate the project anyway)")
+    compiled.warnings.extend(problems)
+    return compiled
+
+
+def check_supported(graph: Graph) -> None:
+    """Collect every reason the model cannot be compiled, then fail once with all of them."""
+    source = Path(graph.source).name or graph.name
+    if graph.ops and _is_float_model(graph):
+        raise UnsupportedModelError(
+            f"{source}: this is a float model (no int8 tensors); mcugen compiles int8-quantized models. "
+            "Convert it with full-integer quantization (TFLiteConverter with a representative dataset and "
+            "target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8])"
+        )
+    problems = []
+    unsupported = []
+    for op in graph.ops:
+        lowering = ops.lowering_for(op.kind)
+        if lowering is None:
+            unsupported.append(f"  op {op.index}: {op.kind}")
+            continue
+        for reason in lowering.check(op, graph):
+            problems.append(f"  op {op.index} ({op.kind}): {reason}")
+    for t in graph.inputs + graph.outputs:
+        if graph.tensors[t].dtype not in DTYPES:
+            problems.append(f"  model input/output tensor {graph.tensors[t].describe()} has an unsupported type")
+    lines = []
+    if unsupported:
+        lines.append(f"{source}: {len(unsupported)} op(s) that mcugen does not support:")
+        lines.extend(unsupported)
+        lines.append(f"  supported ops: {', '.join(ops.supported_ops())}")
+    if problems:
+        lines.append(f"{source}: {len(problems)} op(s) with unsupported parameters:")
+        lines.extend(problems)
+    if lines:
+        raise UnsupportedModelError("\n".join(lines))
+
+
+def _is_float_model(graph: Graph) -> bool:
+    return not any(t.dtype in ("int8", "uint8", "int16") for t in graph.tensors if not t.is_constant) and not any(
+        t.dtype == "int8" for t in graph.tensors
+    )
+
+
+def fold_constant_aliases(graph: Graph) -> None:
+    """An alias op (RESHAPE...) of a constant makes a constant: give the output the input's data, reshaped.
+
+    Legal because alias ops do not change bytes; it keeps constants out of the arena."""
+    for op in graph.ops:
+        lowering = ops.lowering_for(op.kind)
+        if lowering is not None and lowering.is_alias:
+            source, target = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
+            if source.is_constant and not target.is_constant:
+                target.data = source.data.reshape(target.shape)
+
+
+def build_problem(graph: Graph, alignment: int) -> tuple[Problem, dict[int, int], list[Op]]:
+    """The planner's view of the graph: one buffer per group of aliased activation tensors, one step per
+    code-emitting op."""
+    activations = graph.activations()
+    buffer_of = {t: t for t in activations}
+
+    def root(t: int) -> int:
+        while buffer_of[t] != t:
+            t = buffer_of[t]
+        return t
+
+    steps: list[Op] = []
+    for op in graph.ops:
+        lowering = ops.lowering_for(op.kind)
+        if lowering.is_alias and not graph.tensors[op.outputs[0]].is_constant:
+            buffer_of[op.outputs[0]] = root(op.inputs[0])
+        elif not lowering.is_alias:
+            steps.append(op)
+    buffer_of = {t: root(t) for t in activations}
+    sizes: dict[int, int] = {}
+    names: dict[int, str] = {}
+    for t in activations:
+        b = buffer_of[t]
+        sizes[b] = max(sizes.get(b, 0), graph.tensors[t].nbytes)
+        names.setdefault(b, graph.tensors[t].name)
+
+    planner_steps = []
+    for op in steps:
+        lowering = ops.lowering_for(op.kind)
+        reads = tuple(dict.fromkeys(buffer_of[t] for t in op.inputs if t >= 0 and t in buffer_of))
+        writes = tuple(dict.fromkeys(buffer_of[t] for t in op.outputs if t in buffer_of))
+        inplace = tuple(
+            (buffer_of[op.inputs[pos]], buffer_of[op.outputs[0]])
+            for pos in lowering.inplace_inputs(op, graph)
+            if op.inputs[pos] in buffer_of and buffer_of[op.inputs[pos]] not in writes
+        )
+        planner_steps.append(Step(reads, writes, lowering.scratch_bytes(op, graph), inplace))
+    problem = Problem(
+        sizes=sizes,
+        steps=tuple(planner_steps),
+        graph_inputs=tuple(dict.fromkeys(buffer_of[t] for t in graph.inputs)),
+        graph_outputs=tuple(dict.fromkeys(buffer_of[t] for t in graph.outputs)),
+        names=names,
+        alignment=alignment,
+    )
+    return problem, buffer_of, steps
+
+
+def weight_bytes(graph: Graph) -> int:
+    return sum(t.nbytes for t in graph.tensors if t.is_constant)
+
+
+def memory_fit(graph: Graph, steps: list[Op], arena_plan: Plan, board: Board) -> MemoryFit:
+    kernels = {op.kind for op in steps}
+    weights = weight_bytes(graph)
+    return MemoryFit(
+        arena=arena_plan.arena_size,
+        ram_needed=arena_plan.arena_size + STACK_ESTIMATE + RUNTIME_RAM_ESTIMATE,
+        ram_available=board.ram_bytes,
+        weights=weights,
+        flash_needed=weights + RUNTIME_FLASH_ESTIMATE + KERNEL_FLASH_ESTIMATE * len(kernels),
+        flash_available=board.flash_bytes,
+    )

@@ -1,0 +1,116 @@
+"""Compile generated projects for the host or for a Cortex-M board.
+
+By default one compiler invocation builds the whole project, reading the source list from its CMakeLists.txt
+and the flags from mcugen.targets: that costs a fraction of a second, while a CMake configure alone costs more
+than the build (it probes the compiler). `use_cmake=True` builds through the project's CMake files instead, as a
+user would; both give the same program.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+from mcugen import targets
+from mcugen.boards import Board
+from mcugen.emulate.qemu import require_tool
+from mcugen.errors import BoardError, ToolchainError
+
+CROSS_CC = "arm-none-eabi-gcc"
+HOST_CC = "cc"
+_TAIL_LINES = 40
+_OVERFLOW_RE = re.compile(r"region `(\w+)' overflowed by (\d+) bytes")
+_RESERVE_ASSERT = "RAM overflow: .data + .bss leave less than the stack and heap reserve"
+
+
+def _tail(text: str) -> str:
+    return "\n".join(text.strip().splitlines()[-_TAIL_LINES:])
+
+
+def _overflow_problem(linker_output: str, board: Board) -> str:
+    """A one-line account of a flash or RAM overflow reported by the linker, or "" when there was none."""
+    reserve = targets.STACK_HEAP_RESERVE
+    overflow = _OVERFLOW_RE.search(linker_output)
+    if overflow:
+        region, excess = overflow.group(1), int(overflow.group(2))
+        if region == "FLASH":
+            return f"FLASH overflowed by {excess} bytes (budget {board.flash_bytes} bytes)"
+        return f"RAM overflowed by {excess} bytes (budget {board.ram_bytes} bytes)"
+    if _RESERVE_ASSERT in linker_output:
+        return f"RAM: .data + .bss leave less than {reserve} bytes for stack and heap (budget {board.ram_bytes} bytes)"
+    return ""
+
+
+def _run_tool(command: list[str], cwd: Path, what: str, board: Board | None = None) -> None:
+    require_tool(command[0])
+    done = subprocess.run(command, cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    if done.returncode == 0:
+        return
+    output = done.stdout + done.stderr
+    if board is not None:
+        problem = _overflow_problem(output, board)
+        if problem:
+            raise BoardError(f"the firmware does not fit {board.name}: {problem}\n{_tail(output)}")
+    raise ToolchainError(f"{what} failed (exit {done.returncode}):\n{_tail(output)}")
+
+
+def _cmake_build(project_dir: Path, build_dir: Path, cache: list[str], board: Board | None) -> None:
+    _run_tool(["cmake", "-S", str(project_dir), "-B", str(build_dir), *cache], project_dir, "cmake configure")
+    _run_tool(["cmake", "--build", str(build_dir)], project_dir, "cmake build", board)
+
+
+def build_host(project_dir: str | Path, build_dir: str | Path, *, use_cmake: bool = False) -> Path:
+    """Build the project as a native executable; returns its path."""
+    project_dir, build_dir = Path(project_dir).resolve(), Path(build_dir).resolve()
+    name, sources = targets.project_sources(project_dir)
+    build_dir.mkdir(parents=True, exist_ok=True)
+    exe = build_dir / name
+    if use_cmake:
+        _cmake_build(project_dir, build_dir, [], None)
+    else:
+        includes = [f"-I{d}" for d in targets.INCLUDE_DIRS]
+        command = [HOST_CC, *targets.COMMON_CFLAGS, *includes, *sources, "-o", str(exe), "-lm"]
+        _run_tool(command, project_dir, "host build")
+    return exe
+
+
+def build_firmware(project_dir: str | Path, board: Board, build_dir: str | Path, *, use_cmake: bool = False) -> Path:
+    """Build the project as Cortex-M firmware for `board`; returns the ELF.
+
+    Raises BoardError when the firmware does not fit the board's flash or RAM, ToolchainError on other failures.
+    """
+    if board.arch != "arm":
+        raise BoardError(f"board {board.name} ({board.cpu}) is built with PlatformIO, not arm-none-eabi-gcc")
+    project_dir, build_dir = Path(project_dir).resolve(), Path(build_dir).resolve()
+    name, sources = targets.project_sources(project_dir)
+    build_dir.mkdir(parents=True, exist_ok=True)
+    elf = build_dir / f"{name}.elf"
+    if use_cmake:
+        toolchain = project_dir / targets.TOOLCHAIN_FILE
+        _cmake_build(project_dir, build_dir, [f"-DCMAKE_TOOLCHAIN_FILE={toolchain}"], board)
+    else:
+        command = [
+            CROSS_CC,
+            *targets.cross_cflags(board),
+            *targets.COMMON_CFLAGS,
+            *(f"-I{d}" for d in targets.INCLUDE_DIRS),
+            *sources,
+            targets.STARTUP_SOURCE,
+            f"-T{targets.linker_script_path(board)}",
+            *targets.CROSS_LDFLAGS,
+            "-o", str(elf),
+            "-lm",
+        ]  # fmt: skip
+        _run_tool(command, project_dir, f"firmware build for {board.name}", board)
+    return elf
+
+
+def firmware_size(elf: str | Path) -> dict[str, int]:
+    """Section totals of a firmware as arm-none-eabi-size counts them: text (code + constants), data, bss."""
+    command = [require_tool("arm-none-eabi-size"), str(elf)]
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise ToolchainError(f"arm-none-eabi-size failed: {_tail(done.stderr)}")
+    fields = done.stdout.splitlines()[1].split()
+    return {"text": int(fields[0]), "data": int(fields[1]), "bss": int(fields[2])}

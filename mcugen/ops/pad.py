@@ -1,0 +1,92 @@
+"""PAD and PADV2 (constant mode) on int8 tensors of up to 5 dimensions.
+
+The paddings operand must be a constant int32 or int64 [rank, 2] tensor. PAD fills with the output zero point
+(the quantized 0.0); PADV2 fills with its constant scalar operand, which TFLite requires to share the output's
+quantization. The kernel copies bytes, so input and output quantization are taken as equal, as in TFLite Micro.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mcugen.ir import Graph, Op
+from mcugen.ops.base import OpLowering, register, require_dtype, tensors
+
+INPUT, PADDINGS, CONSTANT_VALUES = 0, 1, 2
+OUTPUT = 0
+MAX_DIMS = 5  # MCUGEN_PAD_MAX_DIMS in mcugen_pad_s8.h
+
+
+class _Pad(OpLowering):
+    def check(self, op: Op, graph: Graph) -> list[str]:
+        ins, outs = tensors(op, graph)
+        x, paddings, y = ins[INPUT], ins[PADDINGS] if len(ins) > PADDINGS else None, outs[OUTPUT]
+        problems = require_dtype(x, "input", ("int8",)) + require_dtype(y, "output", ("int8",))
+        problems += require_dtype(paddings, "paddings", ("int32", "int64"))
+        if problems:
+            return problems
+        if not paddings.is_constant:
+            return [f"paddings {paddings.describe()} must be a constant tensor"]
+        if len(x.shape) > MAX_DIMS or len(y.shape) != len(x.shape):
+            return [f"input {x.describe()} and output {y.describe()} must have the same rank, at most {MAX_DIMS}"]
+        if paddings.size != 2 * len(x.shape):
+            return [f"paddings {paddings.describe()} must hold two values per input dimension"]
+        pairs = np.asarray(paddings.data, dtype=np.int64).reshape(-1, 2)
+        if (pairs < 0).any():
+            problems.append(f"negative paddings {pairs.tolist()} are not supported")
+        expected = tuple(int(d + a + b) for d, (a, b) in zip(x.shape, pairs))
+        if tuple(y.shape) != expected:
+            problems.append(f"output {y.describe()} does not match the padded shape {list(expected)}")
+        if y.quant is None or y.quant.per_channel:
+            problems.append(f"output {y.describe()} must be quantized per tensor")
+        return problems + self.check_pad_value(ins, y)
+
+    def check_pad_value(self, ins, y) -> list[str]:
+        return []
+
+    def pad_value(self, op: Op, graph: Graph) -> int:
+        return graph.tensors[op.outputs[OUTPUT]].quant.single_zero_point
+
+    def lower(self, op: Op, graph: Graph, emit) -> None:
+        x = graph.tensors[op.inputs[INPUT]]
+        y = graph.tensors[op.outputs[OUTPUT]]
+        pairs = np.asarray(graph.tensors[op.inputs[PADDINGS]].data, dtype=np.int64).reshape(-1, 2)
+        lead = MAX_DIMS - len(x.shape)
+        emit.kernel("mcugen_pad_s8")
+        params = emit.params("mcugen_pad_params", {
+            "input_shape": [1] * lead + list(x.shape),
+            "output_shape": [1] * lead + list(y.shape),
+            "pad_before": [0] * lead + [int(v) for v in pairs[:, 0]],
+            "pad_value": self.pad_value(op, graph),
+        })
+        emit.call("mcugen_pad_s8", params, emit.tensor(op.inputs[INPUT]), emit.tensor(op.outputs[OUTPUT]))
+
+
+@register
+class Pad(_Pad):
+    kind = "PAD"
+
+
+@register
+class PadV2(_Pad):
+    kind = "PADV2"
+
+    def check_pad_value(self, ins, y) -> list[str]:
+        value = ins[CONSTANT_VALUES] if len(ins) > CONSTANT_VALUES else None
+        if value is None:
+            return []
+        problems = require_dtype(value, "constant_values", ("int8",))
+        if problems:
+            return problems
+        if not value.is_constant or value.size != 1:
+            return [f"constant_values {value.describe()} must be a constant scalar"]
+        if y.quant is not None and (value.quant is None
+                                    or value.quant.single_zero_point != y.quant.single_zero_point
+                                    or value.quant.single_scale != y.quant.single_scale):
+            return [f"constant_values {value.describe()} must be quantized like output {y.describe()}"]
+        return []
+
+    def pad_value(self, op: Op, graph: Graph) -> int:
+        if len(op.inputs) > CONSTANT_VALUES and op.inputs[CONSTANT_VALUES] >= 0:
+            return int(np.asarray(graph.tensors[op.inputs[CONSTANT_VALUES]].data).reshape(-1)[0])
+        return super().pad_value(op, graph)

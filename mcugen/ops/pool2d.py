@@ -1,0 +1,105 @@
+"""AVERAGE_POOL_2D and MAX_POOL_2D on int8 NHWC tensors, with SAME/VALID padding and a fused clamp activation.
+
+As in TFLite Micro, input and output share their quantization, so the kernels work on raw int8 values: the
+average divides by the number of input elements under the window (padding is not counted) and rounds halves
+away from zero.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from mcugen.ir import Graph, Op
+from mcugen.ops.base import OpLowering, register, require_dtype, require_per_tensor_quant, tensors
+from mcugen.quant import CLAMPING_ACTIVATIONS, activation_range
+
+INPUT, OUTPUT = 0, 0
+
+
+def pool_output_size(padding: str, size: int, filter_size: int, stride: int) -> int:
+    """Output extent along one axis, as TFLite computes it (no dilation for pooling)."""
+    if padding == "SAME":
+        return (size + stride - 1) // stride
+    return (size - filter_size + stride) // stride
+
+
+def pool_padding_before(size: int, filter_size: int, stride: int, out_size: int) -> int:
+    """Implicit padding before the first element: half the total, the odd element going after."""
+    total = (out_size - 1) * stride + filter_size - size
+    return max(total, 0) // 2
+
+
+class _Pool2D(OpLowering):
+    c_name: ClassVar[str] = ""  # "avg_pool2d" / "max_pool2d"
+
+    def check(self, op: Op, graph: Graph) -> list[str]:
+        ins, outs = tensors(op, graph)
+        x, y = ins[INPUT], outs[OUTPUT]
+        problems = require_dtype(x, "input", ("int8",)) + require_dtype(y, "output", ("int8",))
+        problems += require_per_tensor_quant(x, "input") + require_per_tensor_quant(y, "output")
+        if problems:
+            return problems
+        o = op.options
+        if len(x.shape) != 4 or len(y.shape) != 4:
+            return [f"input {x.describe()} and output {y.describe()} must be 4-D NHWC"]
+        if o.padding not in ("SAME", "VALID"):
+            problems.append(f"padding {o.padding} is not supported; supported: SAME, VALID")
+        if min(o.stride_h, o.stride_w, o.filter_height, o.filter_width) < 1:
+            problems.append("strides and filter sizes must be at least 1")
+        if o.fused_activation_function not in CLAMPING_ACTIVATIONS:
+            problems.append(f"fused activation {o.fused_activation_function} is not supported; "
+                            f"supported: {', '.join(CLAMPING_ACTIVATIONS)}")
+        if abs(x.quant.single_scale - y.quant.single_scale) > 1e-6 or \
+                x.quant.single_zero_point != y.quant.single_zero_point:
+            problems.append(f"input {x.describe()} and output {y.describe()} must share scale and zero point")
+        if problems:
+            return problems
+        expected = (x.shape[0],
+                    pool_output_size(o.padding, x.shape[1], o.filter_height, o.stride_h),
+                    pool_output_size(o.padding, x.shape[2], o.filter_width, o.stride_w),
+                    x.shape[3])
+        if tuple(y.shape) != expected:
+            problems.append(f"output {y.describe()} does not have the pooled shape {list(expected)}")
+        elif min(expected[1:3]) < 1:
+            problems.append(f"the {o.filter_height}x{o.filter_width} filter does not fit input {x.describe()}")
+        return problems
+
+    def lower(self, op: Op, graph: Graph, emit) -> None:
+        ins, outs = tensors(op, graph)
+        x, y = ins[INPUT], outs[OUTPUT]
+        o = op.options
+        batches, in_h, in_w, channels = x.shape
+        _, out_h, out_w, _ = y.shape
+        act_min, act_max = activation_range(o.fused_activation_function, y.quant.single_scale,
+                                            y.quant.single_zero_point)
+        kernel = f"mcugen_{self.c_name}_s8"
+        emit.kernel(kernel)
+        params = emit.params(f"mcugen_{self.c_name}_params", {
+            "batches": batches,
+            "input_height": in_h,
+            "input_width": in_w,
+            "channels": channels,
+            "output_height": out_h,
+            "output_width": out_w,
+            "stride_height": o.stride_h,
+            "stride_width": o.stride_w,
+            "filter_height": o.filter_height,
+            "filter_width": o.filter_width,
+            "pad_top": pool_padding_before(in_h, o.filter_height, o.stride_h, out_h),
+            "pad_left": pool_padding_before(in_w, o.filter_width, o.stride_w, out_w),
+            "activation_min": act_min,
+            "activation_max": act_max,
+        })
+        emit.call(kernel, params, emit.tensor(op.inputs[INPUT]), emit.tensor(op.outputs[OUTPUT]))
+
+
+@register
+class AveragePool2D(_Pool2D):
+    kind = "AVERAGE_POOL_2D"
+    c_name = "avg_pool2d"
+
+
+@register
+class MaxPool2D(_Pool2D):
+    kind = "MAX_POOL_2D"
+    c_name = "max_pool2d"

@@ -1,0 +1,78 @@
+"""TRANSPOSE of an int8 tensor by a constant permutation.
+
+The permutation is simplified at compile time before it reaches the kernel: size-1 dimensions are dropped and
+input dimensions that stay next to each other in the output are merged (NHWC [1, 3, 3, 160] by (0, 3, 1, 2) is a
+[9, 160] -> [160, 9] transpose). The kernel then walks the output in order with one input stride per level.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mcugen.ir import Graph, Op
+from mcugen.ops.base import OpLowering, register, require_dtype, tensors
+
+INPUT, PERM = 0, 1
+OUTPUT = 0
+MAX_DIMS = 6  # MCUGEN_TRANSPOSE_MAX_DIMS in mcugen_transpose_s8.h
+
+
+def simplify_permutation(shape: tuple[int, ...], perm: list[int]) -> tuple[list[int], list[int]]:
+    """(output shape, input stride per output dimension) of the smallest equivalent transpose."""
+    kept = [d for d in range(len(shape)) if shape[d] > 1]
+    renumber = {d: i for i, d in enumerate(kept)}
+    sizes = [shape[d] for d in kept]
+    order = [renumber[p] for p in perm if shape[p] > 1]
+    # Group runs p, p+1, ... of the permutation: each run is one contiguous block of the input.
+    runs: list[list[int]] = []
+    for p in order:
+        if runs and runs[-1][-1] + 1 == p:
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    merged_sizes = {run[0]: int(np.prod([sizes[p] for p in run])) for run in runs}
+    heads = sorted(merged_sizes)  # merged input dimensions, in input order
+    strides = {}
+    stride = 1
+    for head in reversed(heads):
+        strides[head] = stride
+        stride *= merged_sizes[head]
+    return [merged_sizes[run[0]] for run in runs], [strides[run[0]] for run in runs]
+
+
+@register
+class Transpose(OpLowering):
+    kind = "TRANSPOSE"
+
+    def check(self, op: Op, graph: Graph) -> list[str]:
+        ins, outs = tensors(op, graph)
+        x, perm, y = ins[INPUT], ins[PERM] if len(ins) > PERM else None, outs[OUTPUT]
+        problems = require_dtype(x, "input", ("int8",)) + require_dtype(y, "output", ("int8",))
+        problems += require_dtype(perm, "perm", ("int32", "int64"))
+        if problems:
+            return problems
+        if not perm.is_constant:
+            return [f"perm {perm.describe()} must be a constant tensor"]
+        order = [int(p) for p in np.asarray(perm.data).reshape(-1)]
+        if sorted(order) != list(range(len(x.shape))):
+            return [f"perm {order} is not a permutation of the {len(x.shape)} input dimensions"]
+        expected = tuple(x.shape[p] for p in order)
+        if tuple(y.shape) != expected:
+            return [f"output {y.describe()} does not have the permuted shape {list(expected)}"]
+        out_shape, _ = simplify_permutation(tuple(x.shape), order)
+        if len(out_shape) > MAX_DIMS:
+            return [f"perm {order} on {x.describe()} needs {len(out_shape)} dimensions; at most {MAX_DIMS} "
+                    "are supported"]
+        return []
+
+    def lower(self, op: Op, graph: Graph, emit) -> None:
+        x = graph.tensors[op.inputs[INPUT]]
+        order = [int(p) for p in np.asarray(graph.tensors[op.inputs[PERM]].data).reshape(-1)]
+        out_shape, strides = simplify_permutation(tuple(x.shape), order)
+        lead = MAX_DIMS - len(out_shape)
+        emit.kernel("mcugen_transpose_s8")
+        params = emit.params("mcugen_transpose_params", {
+            "output_shape": [1] * lead + out_shape,
+            "input_stride": [0] * lead + strides,
+        })
+        emit.call("mcugen_transpose_s8", params, emit.tensor(op.inputs[INPUT]), emit.tensor(op.outputs[OUTPUT]))

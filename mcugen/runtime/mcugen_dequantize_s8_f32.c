@@ -1,0 +1,9 @@
+#include "mcugen_dequantize_s8_f32.h"
+
+void mcugen_dequantize_s8_f32(const mcugen_dequantize_s8_f32_params *params, const int8_t *input, float *output)
+{
+    for (int32_t i = 0; i < params->size; ++i) {
+        const int32_t centered = (int32_t)input[i] - params->zero_point;
+        output[i] = params->scale * (float)centered;
+    }
+}

@@ -1,0 +1,172 @@
+"""Build files of a generated project for one board: CMake (host and cross), start-up code, linker script,
+PlatformIO, the Arduino sketch and Renode scripts.
+
+The compiler flags live here, once: the CMake templates render them, and mcugen.emulate.build passes the very
+same flags to the compiler when it builds a project without CMake, so the two builds cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+
+import jinja2
+
+from mcugen.boards import Board
+from mcugen.errors import McugenError
+
+TEMPLATES_DIR = Path(__file__).parent / "templates" / "build"
+
+INCLUDE_DIRS = ("include", "src", "src/kernels")
+# Every build: strict C99 and warnings as errors; no fused multiply-add, so float code rounds as the reference does.
+COMMON_CFLAGS = ("-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-ffp-contract=off")
+# Cortex-M: newlib-nano, semihosting (rdimon) for printf and exit(), unused sections dropped by the linker.
+CROSS_CFLAGS = ("-mthumb", "-ffunction-sections", "-fdata-sections", "--specs=nano.specs", "--specs=rdimon.specs")
+CROSS_LDFLAGS = ("-nostartfiles", "-Wl,--gc-sections")
+
+STARTUP_SOURCE = "src/platform/startup_cortexm.c"
+TOOLCHAIN_FILE = "cmake/arm-none-eabi.cmake"
+# RAM left free above .bss for the stack and newlib's stdio buffers; part of the board's RAM budget.
+STACK_HEAP_RESERVE = 16 * 1024
+
+
+def cross_cflags(board: Board) -> tuple[str, ...]:
+    """Compile flags of a Cortex-M build for `board` (without the common warning/standard flags)."""
+    return (CROSS_CFLAGS[0], *board.cpu_flags, *CROSS_CFLAGS[1:])
+
+
+def linker_script_path(board: Board) -> str:
+    return f"cmake/{board.name}.ld"
+
+
+def _comment(text: str, style: str) -> str:
+    """`text` as a comment block in a file syntax: style is the line-comment prefix, or "/*" for a C block."""
+    lines = text.strip("\n").splitlines() or [""]
+    if style == "/*":
+        body = [f" * {line}".rstrip() for line in (ln.replace("*/", "* /") for ln in lines)]
+        return "\n".join(["/*", *body, " */"])
+    return "\n".join(f"{style} {line}".rstrip() for line in lines)
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    env.filters["comment"] = _comment
+    return env
+
+
+def _render(template: str, **context: object) -> str:
+    return _environment().get_template(template).render(**context)
+
+
+def _check_sources(c_sources: list[str]) -> list[str]:
+    """Sorted, unique, project-relative POSIX paths of C files (the startup file is added by the build itself)."""
+    checked = []
+    for source in c_sources:
+        path = PurePosixPath(source)
+        if path.is_absolute() or ".." in path.parts or path.suffix != ".c" or "\\" in source or " " in source:
+            raise McugenError(f"not a project-relative C source path: {source!r}")
+        checked.append(str(path))
+    if len(set(checked)) != len(checked):
+        raise McugenError(f"duplicate C sources: {sorted(checked)}")
+    return sorted(checked)
+
+
+def _pio_src_filter(framework: str | None) -> list[str]:
+    """PlatformIO builds the sketch on Arduino and main.c elsewhere; never the emulator start-up code."""
+    entry_to_skip = "main.c" if framework == "arduino" else "main_arduino.cpp"
+    return ["+<*>", f"-<{entry_to_skip}>", "-<platform/>"]
+
+
+def build_files(name: str, board: Board, c_sources: list[str], banner: str) -> dict[str, str]:
+    """The build files of project `name` for `board`: {project-relative path: content}, sorted by path.
+
+    `c_sources` are the project's C files (model, kernels, self-test, main.c); include dirs are INCLUDE_DIRS.
+    Each file opens with `banner` as a comment. Same arguments give byte-identical files.
+    """
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        raise McugenError(f"project name must be a C identifier, got {name!r}")
+    sources = _check_sources(c_sources)
+    cross = board.arch == "arm"
+    common = {"banner": banner, "name": name, "board": board}
+    files: dict[str, str] = {}
+
+    qemu_command = ""
+    if board.qemu_machine:
+        from mcugen.emulate.qemu import qemu_command as make_qemu_command
+
+        qemu_command = " ".join(make_qemu_command(board, f"build-{board.name}/{name}.elf"))
+    files["CMakeLists.txt"] = _render(
+        "CMakeLists.txt.j2",
+        **common,
+        sources=sources,
+        include_dirs=INCLUDE_DIRS,
+        common_cflags=COMMON_CFLAGS,
+        cross=cross,
+        startup=STARTUP_SOURCE,
+        linker_script=linker_script_path(board),
+        qemu_command=qemu_command,
+    )
+
+    if cross:
+        files[TOOLCHAIN_FILE] = _render(
+            "arm-none-eabi.cmake.j2", **common, cross_cflags=cross_cflags(board), cross_ldflags=CROSS_LDFLAGS
+        )
+        flash_origin, flash_bytes, ram_origin, ram_bytes = board.link_regions
+        files[linker_script_path(board)] = _render(
+            "board.ld.j2",
+            **common,
+            flash_origin=flash_origin,
+            flash_bytes=flash_bytes,
+            ram_origin=ram_origin,
+            ram_bytes=ram_bytes,
+            stack_heap_reserve=STACK_HEAP_RESERVE,
+        )
+        files[STARTUP_SOURCE] = _render("startup_cortexm.c.j2", **common)
+
+    if board.platformio is not None:
+        framework = board.platformio.get("framework")
+        pio_flags = [*(f"-I{d}" for d in INCLUDE_DIRS[1:]), "-ffp-contract=off"]
+        if framework != "arduino":
+            pio_flags.append("-lm")
+        files["platformio.ini"] = _render(
+            "platformio.ini.j2",
+            **common,
+            platformio_options=list(board.platformio.items()),
+            src_filter=_pio_src_filter(framework),
+            pio_build_flags=pio_flags,
+        )
+        if framework == "arduino":
+            mirror = board.renode.arduino_serial if board.renode else ""
+            files["src/main_arduino.cpp"] = _render("main_arduino.cpp.j2", **common, mirror_serial=mirror)
+
+    if board.renode is not None:
+        files[f"renode/{name}.resc"] = _render("renode.resc.j2", **common)
+        files[f"renode/{name}.robot"] = _render("renode.robot.j2", **common)
+
+    return dict(sorted(files.items()))
+
+
+_SOURCES_RE = re.compile(r"^set\(MCUGEN_SOURCES\n(.*?)^\)", re.MULTILINE | re.DOTALL)
+_PROJECT_RE = re.compile(r"^project\((\w+) C\)", re.MULTILINE)
+
+
+def project_sources(project_dir: Path) -> tuple[str, list[str]]:
+    """(project name, C sources) as listed in a generated project's CMakeLists.txt."""
+    cmake = Path(project_dir) / "CMakeLists.txt"
+    try:
+        text = cmake.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise McugenError(f"not a generated project: cannot read {cmake} ({exc.strerror})") from None
+    project, sources = _PROJECT_RE.search(text), _SOURCES_RE.search(text)
+    if project is None or sources is None:
+        raise McugenError(f"{cmake} does not list MCUGEN_SOURCES as mcugen writes it")
+    return project.group(1), sources.group(1).split()

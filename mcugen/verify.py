@@ -1,0 +1,123 @@
+"""`mcugen verify`: prove a generated project bit-exact against the TFLite Micro reference interpreter.
+
+Stages: compile -> reference outputs for N seeded random inputs -> write the project with those outputs embedded ->
+build (host gcc, or arm-none-eabi-gcc for the board) -> run (natively, or in QEMU) -> read the self-test's verdicts.
+The device regenerates the inputs from the seed, so only the expected outputs cost flash.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mcugen.codegen import Golden, render_project, write_project
+from mcugen.compiler import Compiled, compile_model
+from mcugen.errors import McugenError, ToolchainError
+from mcugen.golden import make_inputs
+from mcugen.reference import run_reference
+
+_IDENTICAL = re.compile(r"^mcugen: output (\d+) identical on (\d+) vectors")
+_MISMATCH = re.compile(r"^mcugen: output (\d+) MISMATCH on (\d+) of (\d+) vectors, first at vector (\d+) index (\d+)")
+
+
+@dataclass
+class OutputResult:
+    index: int
+    name: str
+    identical: bool
+    mismatched_vectors: int = 0
+    first_vector: int = -1
+    first_index: int = -1
+
+    def describe(self) -> str:
+        if self.identical:
+            return f"output {self.index} '{self.name}': identical"
+        return (f"output {self.index} '{self.name}': MISMATCH on {self.mismatched_vectors} vector(s), "
+                f"first at vector {self.first_vector} index {self.first_index}")
+
+
+@dataclass
+class VerifyReport:
+    model: str
+    board: str
+    target: str  # "host" or "qemu"
+    vectors: int
+    seed: int
+    outputs: list[OutputResult] = field(default_factory=list)
+    passed: bool = False  # the self-test's own verdict line
+    exit_code: int | None = None
+    log: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.passed and self.exit_code == 0 and bool(self.outputs) and all(o.identical for o in self.outputs)
+
+    def summary(self) -> str:
+        lines = [f"{self.model} on {self.board} ({self.target}), {self.vectors} random inputs, seed {self.seed}:"]
+        lines += [f"  {o.describe()}" for o in self.outputs]
+        lines.append(f"  {'PASS: bit-exact with TFLite Micro' if self.ok else 'FAIL'}")
+        return "\n".join(lines)
+
+
+def verify_model(
+    model: str | Path | bytes,
+    board: str = "qemu-m4",
+    inputs: int = 20,
+    seed: int = 0,
+    host: bool = False,
+    workdir: str | Path | None = None,
+    timeout: float = 120.0,
+) -> VerifyReport:
+    """Build the model's project with `inputs` golden vectors and run it on the host or under QEMU."""
+    from mcugen.emulate import build_firmware, build_host, run_host, run_qemu
+
+    compiled = compile_model(model, board=board)
+    data = model if isinstance(model, bytes) else Path(model).read_bytes()
+    host = host or compiled.board.arch == "host"
+    golden = golden_vectors(compiled, data, inputs, seed)
+    with tempfile.TemporaryDirectory(prefix="mcugen-verify-", dir=workdir) as tmp:
+        project = write_project(render_project(compiled, golden, command="mcugen verify"), Path(tmp) / "project")
+        if host:
+            result = run_host(build_host(project, Path(tmp) / "build"), timeout=timeout)
+        else:
+            if compiled.board.qemu_machine is None:
+                raise ToolchainError(f"board {compiled.board.name} has no emulator; use --host or an emulated board")
+            result = run_qemu(build_firmware(project, compiled.board, Path(tmp) / "build"), compiled.board,
+                              timeout=timeout)
+    report = VerifyReport(
+        model=Path(compiled.graph.source).name or compiled.graph.name,
+        board=compiled.board.name,
+        target="host" if host else "qemu",
+        vectors=inputs,
+        seed=seed,
+        exit_code=result.returncode,
+        log=result.stdout,
+    )
+    report.outputs, report.passed = parse_selftest(result.stdout, compiled)
+    return report
+
+
+def golden_vectors(compiled: Compiled, model_bytes: bytes, count: int, seed: int) -> Golden:
+    if count < 1:
+        raise McugenError("the number of golden inputs must be at least 1")
+    vectors = make_inputs(compiled.graph, count, seed)
+    return Golden(seed=seed, expected=run_reference(model_bytes, vectors, len(compiled.graph.outputs)))
+
+
+def parse_selftest(stdout: str, compiled: Compiled) -> tuple[list[OutputResult], bool]:
+    names = [compiled.graph.tensors[t].name for t in compiled.graph.outputs]
+    results: dict[int, OutputResult] = {}
+    passed = False
+    for line in stdout.splitlines():
+        line = line.strip()
+        if m := _IDENTICAL.match(line):
+            j = int(m.group(1))
+            results[j] = OutputResult(j, names[j], True)
+        elif m := _MISMATCH.match(line):
+            j = int(m.group(1))
+            results[j] = OutputResult(j, names[j], False, int(m.group(2)), int(m.group(4)), int(m.group(5)))
+        elif line == "mcugen: PASS":
+            passed = True
+    return [results[j] for j in sorted(results)], passed
