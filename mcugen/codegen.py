@@ -262,7 +262,7 @@ def render_project(compiled: Compiled, golden: Golden | None, command: str) -> d
     for header in sorted(headers):
         files[f"src/kernels/{header}"] = runtime.joinpath(header).read_text()
     sources = sorted(p for p in files if p.endswith(".c"))
-    files.update(build_files(name, compiled.board, sources, head))
+    files.update(build_files(name, compiled.board, sources, "\n".join(head)))
     files["mcugen_report.json"] = json.dumps(report(compiled), indent=2, sort_keys=True) + "\n"
     return files
 
@@ -276,7 +276,7 @@ def _golden_context(compiled: Compiled, golden: Golden | None) -> dict[str, obje
         joined = np.concatenate([np.asarray(v[j], dtype=DTYPES[tensor.dtype][0]).reshape(-1) for v in golden.expected])
         # Compared as raw bytes on the device, so float outputs are checked bit for bit.
         raw = np.frombuffer(joined.astype(joined.dtype.newbyteorder("<")).tobytes(), dtype=np.uint8)
-        expected.append({"index": j, "bytes": raw.size, "values": format_values(raw, "uint8_t")})
+        expected.append({"index": j, "bytes": raw.size, "data": format_values(raw, "uint8_t")})
     return {"seed": golden.seed, "count": len(golden.expected), "expected": expected}
 
 

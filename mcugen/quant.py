@@ -14,14 +14,17 @@ INT8_MIN, INT8_MAX = -128, 127
 
 # TFLite fused activation names, as the reader reports them.
 ACTIVATIONS = ("NONE", "RELU", "RELU_N1_TO_1", "RELU6", "TANH", "SIGN_BIT", "RELU_0_TO_1")
-CLAMPING_ACTIVATIONS = ("NONE", "RELU", "RELU_N1_TO_1", "RELU6", "RELU_0_TO_1")
+# The fused activations TFLite Micro's quantized kernels turn into a clamp. Its range computation silently treats
+# any other activation (RELU_0_TO_1 included) as NONE, so mcugen refuses those rather than guess.
+CLAMPING_ACTIVATIONS = ("NONE", "RELU", "RELU_N1_TO_1", "RELU6")
 
 
 def quantize_multiplier(real_multiplier: float) -> tuple[int, int]:
     """Split a positive real multiplier into a Q31 mantissa and a power-of-two shift (left-positive).
 
-    Same result as TFLite's QuantizeMultiplier: frexp, round half away from zero, renormalise on overflow,
-    and flush to zero when the shift would be below -31.
+    Same result as TFLite's QuantizeMultiplier (in its default double-rounding build): frexp, round half away
+    from zero, renormalise on overflow, and flush to zero when the shift would be below -31. Large multipliers
+    are not capped (only TFLite's single-rounding build caps the shift at 30).
     """
     if real_multiplier == 0.0:
         return 0, 0
@@ -33,10 +36,6 @@ def quantize_multiplier(real_multiplier: float) -> tuple[int, int]:
     if shift < -31:
         shift = 0
         q_fixed = 0
-    # TFLite caps the exponent at 30 so that the left shift of the input cannot overflow.
-    if shift > 30:
-        shift = 30
-        q_fixed = (1 << 31) - 1
     return int(q_fixed), int(shift)
 
 
@@ -52,12 +51,13 @@ def _round_half_away(x: float) -> int:
 
 
 def multiply_by_quantized_multiplier(x: np.ndarray, multiplier: int, shift: int) -> np.ndarray:
-    """Python model of the C requantization (for tests): SaturatingRoundingDoublingHighMul then rounding shift."""
+    """Python model of the C requantization (for tests): SaturatingRoundingDoublingHighMul then rounding shift.
+    The left shift of a positive `shift` wraps to int32, as the reference's int32 multiplication does."""
     x = np.asarray(x, dtype=np.int64)
     left = max(shift, 0)
     right = max(-shift, 0)
-    a = x * (1 << left)
-    a = np.clip(a, -(1 << 31), (1 << 31) - 1)
+    a = (x * (1 << left)).astype(np.int64)
+    a = ((a + (1 << 31)) % (1 << 32)) - (1 << 31)
     ab = a * np.int64(multiplier)
     nudge = np.where(ab >= 0, 1 << 30, 1 - (1 << 30))
     high = (ab + nudge)
@@ -75,7 +75,9 @@ def multiply_by_quantized_multiplier(x: np.ndarray, multiplier: int, shift: int)
 
 def activation_range(activation: str, scale: float, zero_point: int,
                      qmin: int = INT8_MIN, qmax: int = INT8_MAX) -> tuple[int, int]:
-    """Quantized clamp bounds of a fused activation, as TFLite's CalculateActivationRangeQuantized."""
+    """Quantized clamp bounds of a fused activation, as TFLite's CalculateActivationRangeQuantized: the bounds
+    are zero_point + round(value / scale) with the division in float32 and halves rounded away from zero. Only
+    the CLAMPING_ACTIVATIONS are accepted (TFLite would treat the others as NONE)."""
 
     def quantize(value: float) -> int:
         # TFLite divides in float32, not double.
@@ -89,6 +91,4 @@ def activation_range(activation: str, scale: float, zero_point: int,
         return max(qmin, quantize(0.0)), min(qmax, quantize(6.0))
     if activation == "RELU_N1_TO_1":
         return max(qmin, quantize(-1.0)), min(qmax, quantize(1.0))
-    if activation == "RELU_0_TO_1":
-        return max(qmin, quantize(0.0)), min(qmax, quantize(1.0))
     raise ValueError(f"activation {activation} has no quantized clamp range")

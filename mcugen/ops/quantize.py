@@ -49,12 +49,12 @@ class Quantize(OpLowering):
             return
         # The ratio of the two float32 scales is taken in double, as TFLite does.
         multiplier, shift = quantize_multiplier(float(x.quant.scale[0]) / float(y.quant.scale[0]))
-        emit.kernel("mcugen_requantize_s8")
-        params = emit.params("mcugen_requantize_s8_params", {
+        emit.kernel("mcugen_requantize_s8_s8")
+        params = emit.params("mcugen_requantize_s8_s8_params", {
             "size": y.size,
             "input_zero_point": x.quant.single_zero_point,
             "output_zero_point": y.quant.single_zero_point,
             "multiplier": multiplier,
             "shift": shift,
         })
-        emit.call("mcugen_requantize_s8", params, emit.tensor(op.inputs[INPUT]), emit.tensor(op.outputs[OUTPUT]))
+        emit.call("mcugen_requantize_s8_s8", params, emit.tensor(op.inputs[INPUT]), emit.tensor(op.outputs[OUTPUT]))

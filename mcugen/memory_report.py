@@ -1,0 +1,125 @@
+"""Human-readable views of a memory plan: a per-tensor table and a drawing of the arena over time.
+
+Both read only the planner's Problem and Plan, so they work for any graph the planner can take.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mcugen.planner import Plan, Problem, align_up, live_profile
+
+
+def format_memory_table(problem: Problem, plan: Plan) -> str:
+    """The arena summary followed by one row per buffer and per kernel scratch, in order of first use."""
+    lines = _summary(problem, plan)
+    rows = [("id", "tensor", "bytes", "first", "last", "offset", "end")]
+    for key, name, size, (first, last), offset in _regions(problem, plan):
+        rows.append((key, name, f"{size:,}", str(first), str(last), f"{offset:,}", f"{offset + size:,}"))
+    lines.append("")
+    lines.extend(_columns(rows, right_aligned={2, 3, 4, 5, 6}))
+    return "\n".join(lines)
+
+
+def _summary(problem: Problem, plan: Plan) -> list[str]:
+    bound_kind = "exact minimum over execution orders" if plan.lower_bound_exact else (
+        "bytes live in every execution order; the exact minimum was not searched"
+    )
+    moved = sum(1 for pos, index in enumerate(plan.order) if pos != index)
+    order = "file order" if moved == 0 else f"reordered ({moved} of {len(plan.order)} steps moved): {plan.order}"
+    peak_bytes = max(live_profile(problem, plan.order))
+    lines = [
+        f"arena:        {plan.arena_size:,} bytes (alignment {problem.alignment})",
+        f"lower bound:  {plan.lower_bound:,} bytes ({bound_kind}; sizes rounded up to the alignment)",
+        f"peak:         step {plan.peak_step} (op {_op_at(plan, plan.peak_step)}), {peak_bytes:,} bytes live",
+        f"order:        {order}",
+        f"offsets by:   {plan.strategy}",
+    ]
+    if plan.gap_reason:
+        lines.append(f"gap:          {plan.arena_size - plan.lower_bound:,} bytes above the bound: {plan.gap_reason}")
+    return lines
+
+
+def _op_at(plan: Plan, position: int) -> int | str:
+    return plan.order[position] if 0 <= position < len(plan.order) else "-"
+
+
+def _regions(problem: Problem, plan: Plan) -> list[tuple[str, str, int, tuple[int, int], int]]:
+    """(id, name, bytes, lifetime, offset) of every planned buffer and scratch, sorted by first use then offset."""
+    regions = [
+        (str(b), problem.names.get(b, f"buffer {b}"), problem.sizes[b], plan.lifetimes[b], plan.offsets[b])
+        for b in plan.lifetimes
+    ]
+    position = {index: pos for pos, index in enumerate(plan.order)}
+    for index, offset in plan.scratch_offsets.items():
+        pos = position[index]
+        regions.append((f"s{index}", f"scratch of op {index}", problem.steps[index].scratch, (pos, pos), offset))
+    return sorted(regions, key=lambda r: (r[3][0], r[4], r[0]))
+
+
+def _columns(rows: list[tuple[str, ...]], right_aligned: set[int]) -> list[str]:
+    widths = [max(len(row[c]) for row in rows) for c in range(len(rows[0]))]
+    return [
+        "  ".join(cell.rjust(w) if c in right_aligned else cell.ljust(w) for c, (cell, w) in enumerate(zip(row, widths)))
+        .rstrip()
+        for row in rows
+    ]
+
+
+def plot_arena(problem: Problem, plan: Plan, path: str | Path, title: str = "") -> None:
+    """Draw the arena over time: x is the step position, y the byte offset, one box per buffer (scratch hatched),
+    the peak step shaded, the arena size and the lower bound as lines. PNG or SVG by the file suffix; SVG output
+    is byte-identical across runs."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Rectangle
+
+    with matplotlib.rc_context({"svg.hashsalt": "mcugen", "svg.fonttype": "path"}):
+        figure = Figure(figsize=(max(6.0, 0.18 * len(plan.order) + 3), 5), layout="constrained")
+        axes = figure.add_subplot()
+        arena = max(plan.arena_size, 1)
+        for key, name, size, (first, last), offset in _regions(problem, plan):
+            scratch = key.startswith("s")
+            axes.add_patch(Rectangle(
+                (first - 0.45, offset), last - first + 0.9, size,
+                facecolor="#f2c14e" if scratch else _colour(int(key)), edgecolor="black", linewidth=0.5,
+                hatch="//" if scratch else None,
+            ))
+            if size >= 0.04 * arena and last - first >= 1:
+                axes.text((first + last) / 2, offset + size / 2, _short(name), ha="center", va="center", fontsize=6)
+        axes.axvspan(plan.peak_step - 0.5, plan.peak_step + 0.5, color="red", alpha=0.12, label="peak step")
+        axes.axhline(plan.arena_size, color="black", linewidth=1, label=f"arena {plan.arena_size:,} B")
+        if plan.lower_bound != plan.arena_size:
+            axes.axhline(plan.lower_bound, color="red", linestyle="--", linewidth=1,
+                         label=f"lower bound {plan.lower_bound:,} B")
+        axes.set_xlim(-1.5, max(len(plan.order), 1) - 0.5)
+        axes.set_ylim(0, align_up(int(arena * 1.08), problem.alignment))
+        axes.set_xlabel("step (position in execution order)")
+        axes.set_ylabel("arena offset (bytes)")
+        axes.set_title(title or "arena over time")
+        axes.legend(loc="upper right", fontsize=7)
+        figure.savefig(path, metadata=_fixed_metadata(Path(path).suffix.lower()))
+
+
+def _colour(buffer: int) -> tuple[float, float, float]:
+    """A stable pastel per buffer, so neighbouring boxes are told apart and reruns draw the same picture."""
+    hue = (buffer * 0.618033988749895) % 1.0
+    import colorsys
+
+    return colorsys.hsv_to_rgb(hue, 0.35, 0.95)
+
+
+def _short(name: str, limit: int = 18) -> str:
+    tail = name.rsplit("/", 1)[-1]
+    return tail if len(tail) <= limit else tail[: limit - 1] + "…"
+
+
+def _fixed_metadata(suffix: str) -> dict[str, str | None]:
+    """Metadata without dates or versions, for reproducible files."""
+    if suffix == ".svg":
+        return {"Date": None, "Creator": None}
+    if suffix == ".png":
+        return {"Software": None}
+    return {}

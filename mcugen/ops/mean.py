@@ -1,0 +1,118 @@
+"""MEAN of an int8 tensor over constant axes (keep_dims true or false), with TFLite Micro's arithmetic.
+
+TFLite Micro sums the int8 values over the reduced axes in int32, subtracts zero_point * count, and rescales by
+input_scale / output_scale / count in one multiplier: the Q31 multiplier of the scale ratio is widened by
+2^floor(log2(count)) and divided by count (integer division), the shift lowered to match. The same holds when
+input and output share their quantization (the ratio is then exactly 1).
+
+At compile time the dimensions are grouped: size-1 dimensions dropped, neighbouring kept (or reduced)
+dimensions merged, so the kernel sees at most three kept and three reduced groups for inputs of rank <= 6.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mcugen.ir import Graph, Op
+from mcugen.ops.base import OpLowering, register, require_dtype, require_per_tensor_quant, tensors
+from mcugen.quant import quantize_multiplier
+
+INPUT, AXES = 0, 1
+OUTPUT = 0
+MAX_RANK = 6
+MAX_GROUPS = 3  # MCUGEN_MEAN_MAX_GROUPS in mcugen_mean_s8.h
+
+
+def resolve_axes(axes: np.ndarray, rank: int) -> list[int] | None:
+    """Axes made non-negative, duplicates dropped, in first-seen order; None if one is out of range."""
+    resolved: list[int] = []
+    for axis in np.asarray(axes, dtype=np.int64).reshape(-1).tolist():
+        if not -rank <= axis < rank:
+            return None
+        axis %= rank
+        if axis not in resolved:
+            resolved.append(axis)
+    return resolved
+
+
+def group_dimensions(shape: tuple[int, ...], axes: list[int]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(kept groups, reduced groups) as (size, input stride) pairs, outermost first."""
+    groups: list[list] = []  # [reduced?, size]
+    for dim, size in enumerate(shape):
+        if size == 1:
+            continue
+        reduced = dim in axes
+        if groups and groups[-1][0] == reduced:
+            groups[-1][1] *= size
+        else:
+            groups.append([reduced, size])
+    stride = 1
+    strided = []
+    for reduced, size in reversed(groups):
+        strided.append((reduced, size, stride))
+        stride *= size
+    strided.reverse()
+    kept = [(size, stride) for reduced, size, stride in strided if not reduced]
+    summed = [(size, stride) for reduced, size, stride in strided if reduced]
+    return kept, summed
+
+
+def mean_multiplier(input_scale: float, output_scale: float, count: int) -> tuple[int, int]:
+    """(multiplier, left-positive shift) that maps a sum of `count` centred inputs to output units."""
+    multiplier, shift = quantize_multiplier(float(input_scale) / float(output_scale))
+    widen = min(count.bit_length() - 1, 32, 31 + shift)
+    return (multiplier << widen) // count, shift - widen
+
+
+def _padded(groups: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    lead = [(1, 0)] * (MAX_GROUPS - len(groups))
+    return [size for size, _ in lead + groups], [stride for _, stride in lead + groups]
+
+
+@register
+class Mean(OpLowering):
+    kind = "MEAN"
+
+    def check(self, op: Op, graph: Graph) -> list[str]:
+        ins, outs = tensors(op, graph)
+        x, axes, y = ins[INPUT], ins[AXES] if len(ins) > AXES else None, outs[OUTPUT]
+        problems = require_dtype(x, "input", ("int8",)) + require_dtype(y, "output", ("int8",))
+        problems += require_dtype(axes, "axes", ("int32", "int64"))
+        if problems:
+            return problems
+        problems = require_per_tensor_quant(x, "input") + require_per_tensor_quant(y, "output")
+        if not axes.is_constant:
+            problems.append(f"axes {axes.describe()} must be a constant tensor")
+        if len(x.shape) > MAX_RANK or 0 in x.shape:
+            problems.append(f"input {x.describe()} must be non-empty with rank at most {MAX_RANK}")
+        if problems:
+            return problems
+        resolved = resolve_axes(axes.data, len(x.shape))
+        if resolved is None:
+            return [f"axes {axes.data.reshape(-1).tolist()} are out of range for input {x.describe()}"]
+        kept = int(np.prod([d for i, d in enumerate(x.shape) if i not in resolved], dtype=np.int64))
+        if y.size != kept:
+            return [f"output {y.describe()} does not hold the {kept} means of input {x.describe()}"]
+        return []
+
+    def lower(self, op: Op, graph: Graph, emit) -> None:
+        x = graph.tensors[op.inputs[INPUT]]
+        y = graph.tensors[op.outputs[OUTPUT]]
+        axes = resolve_axes(graph.tensors[op.inputs[AXES]].data, len(x.shape))
+        kept, summed = group_dimensions(tuple(x.shape), axes)
+        count = int(np.prod([x.shape[a] for a in axes], dtype=np.int64))
+        multiplier, shift = mean_multiplier(x.quant.single_scale, y.quant.single_scale, count)
+        outer_shape, outer_stride = _padded(kept)
+        reduced_shape, reduced_stride = _padded(summed)
+        emit.kernel("mcugen_mean_s8")
+        params = emit.params("mcugen_mean_params", {
+            "outer_shape": outer_shape,
+            "outer_stride": outer_stride,
+            "reduced_shape": reduced_shape,
+            "reduced_stride": reduced_stride,
+            "sum_offset": -x.quant.single_zero_point * count,
+            "multiplier": multiplier,
+            "shift": shift,
+            "output_zero_point": y.quant.single_zero_point,
+        })
+        emit.call("mcugen_mean_s8", params, emit.tensor(op.inputs[INPUT]), emit.tensor(op.outputs[OUTPUT]))

@@ -1,0 +1,115 @@
+/**
+ * @file mcugen_common.h
+ * @brief Fixed-point helpers shared by the mcugen int8 kernels.
+ *
+ * Every int8 kernel ends the same way: an int32 accumulator (a sum of int8 x int8 products plus an int32 bias)
+ * is scaled by a real number M = input_scale * weight_scale / output_scale, offset by the output zero point and
+ * clamped to the fused activation's range. M is never used as a float on the device: mcugen splits it at compile
+ * time (mcugen/quant.py, quantize_multiplier) into a Q31 mantissa `multiplier` in [2^30, 2^31) and a power-of-two
+ * `shift` (positive = left), so that M ~= multiplier * 2^(shift - 31).
+ *
+ * The scaling below reproduces the TensorFlow Lite Micro reference arithmetic bit for bit, including where it
+ * rounds twice: first a rounding "doubling high multiply" (the high 32 bits of 2 * x * multiplier, rounded to
+ * nearest with halves away from zero), then a rounding arithmetic right shift (halves away from zero). A single
+ * correctly rounded multiply would differ from it in the last bit for some inputs, so both steps are kept.
+ *
+ * Portability assumptions (true for gcc and clang on every target mcugen supports, and relied on by TFLM too):
+ * int32_t is two's complement, `>>` of a negative value is an arithmetic shift, and converting an out-of-range
+ * uint32_t to int32_t wraps modulo 2^32.
+ *
+ * Why the int32 accumulators of the convolution and fully connected kernels cannot overflow: an accumulator of
+ * output channel c only ever holds partial sums of bias[c] and terms weight * input or weight * input_offset, with
+ * |input| <= 128 and |input_offset| <= 128 (the offset is minus an int8 zero point). Every partial sum is therefore
+ * bounded by |bias[c]| + 256 * sum(|weight|) over the channel's weights. mcugen evaluates that bound for every
+ * channel at compile time from the actual weights and refuses the op if it could exceed INT32_MAX. (For a
+ * sense of scale: with 127-magnitude weights the bound allows a reduction depth of about 66000.)
+ */
+#ifndef MCUGEN_COMMON_H
+#define MCUGEN_COMMON_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Smaller of two int32 values. */
+static inline int32_t mcugen_min_s32(int32_t a, int32_t b)
+{
+    return a < b ? a : b;
+}
+
+/** Larger of two int32 values. */
+static inline int32_t mcugen_max_s32(int32_t a, int32_t b)
+{
+    return a > b ? a : b;
+}
+
+/** Clamp `value` to [low, high] (the fused activation range of a quantized output). */
+static inline int32_t mcugen_clamp_s32(int32_t value, int32_t low, int32_t high)
+{
+    return value < low ? low : (value > high ? high : value);
+}
+
+/**
+ * High 32 bits of 2 * a * b, rounded to nearest (halves away from zero), saturating the one overflowing case
+ * a == b == INT32_MIN to INT32_MAX.
+ *
+ * The 64-bit product is exact. Adding 2^30 (or 1 - 2^30 for a negative product) and dividing by 2^31 with C's
+ * truncation toward zero rounds the doubled high word to nearest, halves away from zero.
+ */
+static inline int32_t mcugen_doubling_high_mul(int32_t a, int32_t b)
+{
+    if (a == INT32_MIN && b == INT32_MIN) {
+        return INT32_MAX;
+    }
+    const int64_t product = (int64_t)a * (int64_t)b;
+    const int64_t nudge = product >= 0 ? ((int64_t)1 << 30) : (1 - ((int64_t)1 << 30));
+    return (int32_t)((product + nudge) / ((int64_t)1 << 31));
+}
+
+/**
+ * x / 2^exponent rounded to nearest, halves away from zero, for exponent in [0, 31].
+ *
+ * The arithmetic shift floors; the low bits that were shifted out (`remainder`) decide whether to add one. For a
+ * negative x a remainder of exactly half must not round up (that would round the half toward +infinity), hence
+ * the threshold is one higher for negative values.
+ */
+static inline int32_t mcugen_rounding_shift_right(int32_t x, int32_t exponent)
+{
+    const int32_t mask = (int32_t)(((int64_t)1 << exponent) - 1);
+    const int32_t remainder = x & mask;
+    const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+    return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+/**
+ * Scale an int32 value by the real multiplier (multiplier, shift): x * multiplier * 2^(shift - 31), rounded as
+ * TFLM's MultiplyByQuantizedMultiplier does. A positive shift is applied to x first as a left shift (which, as in
+ * the reference, wraps if the value does not fit; mcugen's multipliers keep realistic accumulators far from it),
+ * a negative one after the high multiply as a rounding right shift.
+ */
+static inline int32_t mcugen_requantize(int32_t x, int32_t multiplier, int32_t shift)
+{
+    const int32_t left_shift = shift > 0 ? shift : 0;
+    const int32_t right_shift = shift > 0 ? 0 : -shift;
+    const int32_t shifted = (int32_t)((uint32_t)x << left_shift);
+    return mcugen_rounding_shift_right(mcugen_doubling_high_mul(shifted, multiplier), right_shift);
+}
+
+/**
+ * Finish an accumulator into an int8 output: scale, add the output zero point, clamp to [act_min, act_max]
+ * (a subrange of [-128, 127]), narrow.
+ */
+static inline int8_t mcugen_requantize_s8(int32_t acc, int32_t multiplier, int32_t shift, int32_t output_offset,
+                                          int32_t act_min, int32_t act_max)
+{
+    const int32_t scaled = mcugen_requantize(acc, multiplier, shift) + output_offset;
+    return (int8_t)mcugen_clamp_s32(scaled, act_min, act_max);
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MCUGEN_COMMON_H */

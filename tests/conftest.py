@@ -1,0 +1,40 @@
+"""Shared fixtures: where the DEV models live, and which tools this machine has."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/modelgen.py
+
+MODELS_DIR = Path(os.environ.get("MCUGEN_MODELS", REPO.parent / "shared" / "models"))
+DEV_MODELS = sorted(MODELS_DIR.glob("*.tflite"))
+
+
+def dev_model_params():
+    if not DEV_MODELS:
+        return [pytest.param(None, marks=pytest.mark.skip(reason=f"no models in {MODELS_DIR} (set MCUGEN_MODELS)"))]
+    return [pytest.param(p, id=p.stem) for p in DEV_MODELS]
+
+
+def have_arm_toolchain() -> bool:
+    return shutil.which("arm-none-eabi-gcc") is not None and shutil.which("qemu-system-arm") is not None
+
+
+requires_arm = pytest.mark.skipif(not have_arm_toolchain(), reason="arm-none-eabi-gcc or qemu-system-arm missing")
+
+
+@pytest.fixture
+def model_path():
+    def find(stem: str) -> Path:
+        path = MODELS_DIR / f"{stem}.tflite"
+        if not path.exists():
+            pytest.skip(f"{path} not found (set MCUGEN_MODELS)")
+        return path
+
+    return find

@@ -1,0 +1,135 @@
+"""The command line: each bad input gives one clear error line, a non-zero exit, no traceback, no output left."""
+
+import json
+
+import numpy as np
+import pytest
+
+from mcugen.cli import main
+from modelgen import ModelBuilder
+
+
+def _pool_model(size: int = 8, channels: int = 3) -> bytes:
+    b = ModelBuilder()
+    x = b.add_tensor("x", (1, size, size, channels), scale=0.05, zero_point=-3)
+    y = b.add_tensor("y", (1, size // 2, size // 2, channels), scale=0.05, zero_point=-3)
+    b.add_op("MAX_POOL_2D", [x], [y], padding="VALID", stride_w=2, stride_h=2, filter_width=2, filter_height=2)
+    b.inputs, b.outputs = [x], [y]
+    return b.build()
+
+
+def _run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _assert_clean_error(code, err, pattern, out_dir=None):
+    assert code != 0
+    assert "Traceback" not in err
+    assert err.startswith("error: ")
+    assert pattern in err, err
+    if out_dir is not None:
+        assert not out_dir.exists()
+        assert not any(p.name.startswith(f".{out_dir.name}") for p in out_dir.parent.iterdir())
+
+
+def test_missing_file(tmp_path, capsys):
+    code, _, err = _run(capsys, "build", tmp_path / "nope.tflite", "-o", tmp_path / "out")
+    _assert_clean_error(code, err, "no such file", tmp_path / "out")
+
+
+def test_not_a_model(tmp_path, capsys):
+    bad = tmp_path / "bad.tflite"
+    bad.write_bytes(b"\x00" * 64)
+    code, _, err = _run(capsys, "build", bad, "-o", tmp_path / "out")
+    _assert_clean_error(code, err, "not a TensorFlow Lite model", tmp_path / "out")
+
+
+def test_truncated_model(tmp_path, capsys):
+    bad = tmp_path / "cut.tflite"
+    bad.write_bytes(_pool_model()[:100])
+    code, _, err = _run(capsys, "build", bad, "-o", tmp_path / "out")
+    _assert_clean_error(code, err, "cut.tflite", tmp_path / "out")
+
+
+def test_float_model(tmp_path, capsys):
+    b = ModelBuilder()
+    x = b.add_tensor("x", (1, 4), "float32")
+    w = b.add_tensor("w", (2, 4), "float32", data=np.ones((2, 4), np.float32))
+    y = b.add_tensor("y", (1, 2), "float32")
+    b.add_op("FULLY_CONNECTED", [x, w, -1], [y])
+    b.inputs, b.outputs = [x], [y]
+    path = tmp_path / "float.tflite"
+    path.write_bytes(b.build())
+    code, _, err = _run(capsys, "build", path, "-o", tmp_path / "out")
+    _assert_clean_error(code, err, "float model", tmp_path / "out")
+
+
+def test_unsupported_ops_are_all_listed(tmp_path, capsys):
+    b = ModelBuilder()
+    x = b.add_tensor("x", (1, 8), scale=0.1, zero_point=0)
+    y = b.add_tensor("y", (1, 8), scale=0.1, zero_point=0)
+    z = b.add_tensor("z", (1, 8), scale=0.1, zero_point=0)
+    b.add_op("TANH", [x], [y])
+    b.add_op("LOGISTIC", [y], [z])
+    b.inputs, b.outputs = [x], [z]
+    path = tmp_path / "act.tflite"
+    path.write_bytes(b.build())
+    code, _, err = _run(capsys, "build", path, "-o", tmp_path / "out")
+    _assert_clean_error(code, err, "op 0: TANH", tmp_path / "out")
+    assert "op 1: LOGISTIC" in err and "supported ops:" in err
+
+
+def test_model_too_big_for_board_says_by_how_much(tmp_path, capsys):
+    path = tmp_path / "big.tflite"
+    path.write_bytes(_pool_model(size=256, channels=8))  # 512 KB input alone; the Nano 33 BLE has 256 KB
+    code, _, err = _run(capsys, "build", path, "--board", "nano33", "-o", tmp_path / "out")
+    _assert_clean_error(code, err, "over by", tmp_path / "out")
+    assert "nano33ble has 262,144" in err
+
+
+def test_allow_overflow_turns_the_error_into_a_warning(tmp_path, capsys):
+    path = tmp_path / "big.tflite"
+    path.write_bytes(_pool_model(size=256, channels=8))
+    out = tmp_path / "out"
+    code, _, err = _run(capsys, "build", path, "--board", "nano33", "--golden", "0", "--allow-overflow", "-o", out)
+    assert code == 0, err
+    assert "warning:" in err and "over by" in err
+    assert json.loads((out / "mcugen_report.json").read_text())["warnings"]
+
+
+def test_unknown_board(tmp_path, capsys):
+    path = tmp_path / "pool.tflite"
+    path.write_bytes(_pool_model())
+    code, _, err = _run(capsys, "build", path, "--board", "arduino-mega-9000", "-o", tmp_path / "out")
+    _assert_clean_error(code, err, "arduino-mega-9000", tmp_path / "out")
+
+
+def test_build_is_deterministic(tmp_path, capsys):
+    path = tmp_path / "pool.tflite"
+    path.write_bytes(_pool_model())
+    trees = []
+    for name in ("a", "b"):
+        code, _, err = _run(capsys, "build", path, "--board", "nano33", "-o", tmp_path / name)
+        assert code == 0, err
+        trees.append({p.relative_to(tmp_path / name): p.read_bytes()
+                      for p in sorted((tmp_path / name).rglob("*")) if p.is_file()})
+    assert trees[0] == trees[1]
+    assert any(str(p).startswith("src/kernels/mcugen_max_pool2d_s8") for p in trees[0])
+    assert not any("conv2d" in str(p) for p in trees[0])
+
+
+def test_boards_lists_required_boards(capsys):
+    code, out, _ = _run(capsys, "boards", "--json")
+    assert code == 0
+    names = {b["name"] for b in json.loads(out)}
+    assert {"nano33ble", "qemu-m4", "qemu-m7", "qemu-m33"} <= names
+
+
+def test_inspect_prints_ops_and_plan(tmp_path, capsys):
+    path = tmp_path / "pool.tflite"
+    path.write_bytes(_pool_model())
+    code, out, _ = _run(capsys, "inspect", path)
+    assert code == 0
+    assert "MAX_POOL_2D" in out and "arena:" in out and "lower bound" in out
