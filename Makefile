@@ -19,8 +19,8 @@ setup-python:
 	$(PYTHON) -m pip install -q --pre -e '.[test]'
 
 example: setup
-	mcugen build examples/sine/sine_int8.tflite --board nano33 -o build/sine_nano33
-	mcugen verify examples/sine/sine_int8.tflite --board nano33
+	mcugen build examples/wave_classifier/wave_int8.tflite --board nano33 -o build/wave_nano33
+	mcugen verify examples/wave_classifier/wave_int8.tflite --board nano33
 
 test: setup
 	$(PYTHON) -m pytest -q

@@ -22,7 +22,7 @@ void mcugen_depthwise_conv2d_s8(const mcugen_depthwise_conv2d_params *params, co
     const int32_t input_offset = params->input_offset;
     const int32_t window_height = (filter_height - 1) * dilation_height + 1;
     const int32_t window_width = (filter_width - 1) * dilation_width + 1;
-    /* Distance in the input between horizontally (row_step) and vertically adjacent taps. */
+    /* Distance in the input between horizontally and vertically adjacent filter taps. */
     const int32_t tap_step_x = dilation_width * input_depth;
     const int32_t tap_step_y = dilation_height * input_width * input_depth;
 

@@ -1,0 +1,237 @@
+"""CONV_2D on int8 NHWC activations with int8 OHWI weights (per-channel or per-tensor) and an optional int32 bias.
+
+Also home of what the convolution-like lowerings (depthwise, fully connected) share: padding, per-channel
+requantization multipliers, the folded bias and the accumulator bound. The arithmetic follows TFLite Micro's
+reference kernels bit for bit:
+
+- output size and padding as TFLite's ComputePaddingHeightWidth (SAME pads half of the total before, the odd
+  element after; the kernels only need the part before);
+- one multiplier per output channel from input_scale * filter_scale / output_scale, each scale widened from
+  float32 to double before multiplying (PopulateConvolutionQuantizationParams); a per-tensor filter repeats its
+  one scale;
+- the filter's zero point is ignored, as the reference int8 convolution does (int8 weights are symmetric);
+- the bias tensor's own quantization is not used (some converters give it quantized_dimension 3 on a 1-D
+  tensor): its channels follow the filter's output channels.
+
+The input zero point is folded into the bias at compile time (bias + input_offset * sum of the channel's
+weights), which turns the kernels' inner loops into plain int8 dot products; see mcugen_conv2d_s8.c for how
+padded taps are handled.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mcugen.ir import Graph, Op, Tensor
+from mcugen.ops.base import Emitter, OpLowering, c_int_array, register, require_dtype, require_per_tensor_quant, \
+    tensors
+from mcugen.quant import CLAMPING_ACTIVATIONS, activation_range, quantize_multiplier
+
+INPUT, FILTER, BIAS = 0, 1, 2
+OUTPUT = 0
+INT32_MAX = (1 << 31) - 1
+
+
+# ---- helpers shared by the convolution-like lowerings --------------------------------------------------------
+
+
+def conv_output_size(padding: str, size: int, filter_size: int, stride: int, dilation: int) -> int:
+    """Output extent along one axis, as TFLite's ComputeOutSize."""
+    effective = (filter_size - 1) * dilation + 1
+    if padding == "SAME":
+        return (size + stride - 1) // stride
+    return (size + stride - effective) // stride
+
+
+def conv_padding(size: int, filter_size: int, stride: int, dilation: int, out_size: int) -> tuple[int, int]:
+    """(padding before, odd extra padding after) along one axis, as TFLite's ComputePaddingWithOffset."""
+    effective = (filter_size - 1) * dilation + 1
+    total = max((out_size - 1) * stride + effective - size, 0)
+    return total // 2, total % 2
+
+
+def check_activation(op: Op) -> list[str]:
+    activation = op.options.fused_activation_function
+    if activation not in CLAMPING_ACTIVATIONS:
+        return [f"fused activation {activation} is not supported; supported: {', '.join(CLAMPING_ACTIVATIONS)}"]
+    return []
+
+
+def output_range(op: Op, output: Tensor) -> tuple[int, int]:
+    return activation_range(op.options.fused_activation_function, output.quant.single_scale,
+                            output.quant.single_zero_point)
+
+
+def check_int8_io(x: Tensor | None, y: Tensor) -> list[str]:
+    """An int8 input and output, each quantized per tensor."""
+    problems = require_dtype(x, "input", ("int8",)) + require_dtype(y, "output", ("int8",))
+    if not problems:
+        problems += require_per_tensor_quant(x, "input") + require_per_tensor_quant(y, "output")
+    return problems
+
+
+def check_weights(w: Tensor | None, bias: Tensor | None, channels: int, channel_axis: int) -> list[str]:
+    """Constant int8 weights quantized per tensor or per channel along `channel_axis` (one scale per output
+    channel), and an optional constant int32 bias with one value per output channel."""
+    problems = require_dtype(w, "weights", ("int8",))
+    if problems:
+        return problems
+    if not w.is_constant:
+        problems.append(f"weights tensor {w.describe()} must be constant")
+    if w.quant is None:
+        problems.append(f"weights tensor {w.describe()} is not quantized")
+    elif w.quant.per_channel and (w.quant.scale.size != channels or w.quant.axis != channel_axis):
+        problems.append(f"weights tensor {w.describe()} has {w.quant.scale.size} scales along dimension "
+                        f"{w.quant.axis}; expected one per output channel ({channels}) along dimension "
+                        f"{channel_axis}")
+    if bias is not None:
+        problems += require_dtype(bias, "bias", ("int32",))
+        if not bias.is_constant:
+            problems.append(f"bias tensor {bias.describe()} must be constant")
+        elif bias.size != channels:
+            problems.append(f"bias tensor {bias.describe()} has {bias.size} values; expected {channels}")
+    return problems
+
+
+def channel_multipliers(input_scale: float, filter_scales: np.ndarray, output_scale: float,
+                        channels: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per-output-channel (multiplier, shift) of input_scale * filter_scale / output_scale, computed in double
+    from the float32 scales, as TFLite's PopulateConvolutionQuantizationParams. A single filter scale serves
+    every channel."""
+    scales = np.asarray(filter_scales, dtype=np.float32).reshape(-1)
+    if scales.size == 1:
+        scales = np.repeat(scales, channels)
+    pairs = [quantize_multiplier(float(np.float32(input_scale)) * float(s) / float(np.float32(output_scale)))
+             for s in scales]
+    return (np.array([m for m, _ in pairs], dtype=np.int32), np.array([s for _, s in pairs], dtype=np.int32))
+
+
+def per_channel_weights(w: Tensor, channel_axis: int) -> np.ndarray:
+    """The weights as int64 [channels, everything else]."""
+    return np.moveaxis(np.asarray(w.data, dtype=np.int64), channel_axis, 0).reshape(w.shape[channel_axis], -1)
+
+
+def folded_bias(bias: Tensor | None, weights: np.ndarray, input_zero_point: int) -> np.ndarray:
+    """bias[c] + input_offset * sum(weights[c]) with input_offset = -input_zero_point; `weights` is
+    [channels, reduction]. Exact integers: equal to the reference's per-element offset additions."""
+    values = np.zeros(weights.shape[0], dtype=np.int64)
+    if bias is not None:
+        values += np.asarray(bias.data, dtype=np.int64).reshape(-1)
+    return values - int(input_zero_point) * weights.sum(axis=1)
+
+
+def accumulator_problems(bias: Tensor | None, weights: np.ndarray) -> list[str]:
+    """The bound mcugen_common.h relies on: |bias| + 256 * sum(|weights|) must fit int32 for every channel."""
+    bound = np.abs(weights).sum(axis=1) * 256
+    if bias is not None:
+        bound = bound + np.abs(np.asarray(bias.data, dtype=np.int64).reshape(-1))
+    worst = int(bound.max()) if bound.size else 0
+    if worst > INT32_MAX:
+        return [f"the int32 accumulator could overflow (worst-case magnitude {worst}); the reduction is too deep "
+                f"or the bias too large"]
+    return []
+
+
+def emit_quant_arrays(emit: Emitter, multipliers: np.ndarray, shifts: np.ndarray) -> tuple[str, str]:
+    return emit.const("multipliers", c_int_array(multipliers), "int32_t"), \
+        emit.const("shifts", c_int_array(shifts), "int32_t")
+
+
+# ---- CONV_2D -------------------------------------------------------------------------------------------------
+
+
+def check_window(op: Op, x: Tensor, y: Tensor, filter_height: int, filter_width: int,
+                 out_channels: int) -> list[str]:
+    """Padding, strides, dilations and the output shape of a 2-D windowed op."""
+    o = op.options
+    problems = []
+    if o.padding not in ("SAME", "VALID"):
+        problems.append(f"padding {o.padding} is not supported; supported: SAME, VALID")
+    if min(o.stride_h, o.stride_w) < 1:
+        problems.append(f"strides must be at least 1, got {o.stride_h}x{o.stride_w}")
+    if min(o.dilation_h_factor, o.dilation_w_factor) < 1:
+        problems.append(f"dilations must be at least 1, got {o.dilation_h_factor}x{o.dilation_w_factor}")
+    if problems:
+        return problems
+    expected = (x.shape[0],
+                conv_output_size(o.padding, x.shape[1], filter_height, o.stride_h, o.dilation_h_factor),
+                conv_output_size(o.padding, x.shape[2], filter_width, o.stride_w, o.dilation_w_factor),
+                out_channels)
+    if min(expected[1:3]) < 1:
+        problems.append(f"the {filter_height}x{filter_width} filter does not fit input {x.describe()}")
+    elif tuple(y.shape) != expected:
+        problems.append(f"output {y.describe()} does not have the convolved shape {list(expected)}")
+    return problems
+
+
+def window_params(op: Op, x: Tensor, y: Tensor, filter_height: int, filter_width: int) -> dict[str, int]:
+    o = op.options
+    pad_top, _ = conv_padding(x.shape[1], filter_height, o.stride_h, o.dilation_h_factor, y.shape[1])
+    pad_left, _ = conv_padding(x.shape[2], filter_width, o.stride_w, o.dilation_w_factor, y.shape[2])
+    return {
+        "stride_height": o.stride_h,
+        "stride_width": o.stride_w,
+        "dilation_height": o.dilation_h_factor,
+        "dilation_width": o.dilation_w_factor,
+        "pad_top": pad_top,
+        "pad_left": pad_left,
+    }
+
+
+@register
+class Conv2D(OpLowering):
+    kind = "CONV_2D"
+
+    def check(self, op: Op, graph: Graph) -> list[str]:
+        ins, outs = tensors(op, graph)
+        x, w, y = ins[INPUT], ins[FILTER] if len(ins) > FILTER else None, outs[OUTPUT]
+        bias = ins[BIAS] if len(ins) > BIAS else None
+        problems = check_int8_io(x, y) + check_activation(op)
+        if problems:
+            return problems
+        if w is None or len(w.shape) != 4 or len(x.shape) != 4 or len(y.shape) != 4:
+            return [f"input {x.describe()}, filter and output {y.describe()} must be 4-D (NHWC, OHWI)"]
+        out_channels, filter_height, filter_width, filter_depth = w.shape
+        problems = check_weights(w, bias, out_channels, 0)
+        if filter_depth < 1 or x.shape[3] % filter_depth or out_channels % (x.shape[3] // filter_depth or 1):
+            problems.append(f"filter {w.describe()} does not divide the {x.shape[3]} input channels into groups "
+                            f"of equal size")
+        if problems:
+            return problems
+        problems += check_window(op, x, y, filter_height, filter_width, out_channels)
+        return problems or accumulator_problems(bias, per_channel_weights(w, 0))
+
+    def lower(self, op: Op, graph: Graph, emit: Emitter) -> None:
+        ins, outs = tensors(op, graph)
+        x, w, y = ins[INPUT], ins[FILTER], outs[OUTPUT]
+        bias = ins[BIAS] if len(ins) > BIAS else None
+        out_channels, filter_height, filter_width, filter_depth = w.shape
+        groups = x.shape[3] // filter_depth
+        multipliers, shifts = channel_multipliers(x.quant.single_scale, w.quant.scale, y.quant.single_scale,
+                                                  out_channels)
+        act_min, act_max = output_range(op, y)
+        weights = per_channel_weights(w, 0)
+        emit.kernel("mcugen_conv2d_s8")
+        params = emit.params("mcugen_conv2d_params", {
+            "batches": x.shape[0],
+            "input_height": x.shape[1],
+            "input_width": x.shape[2],
+            "input_depth": x.shape[3],
+            "filter_height": filter_height,
+            "filter_width": filter_width,
+            "filter_depth": filter_depth,
+            "output_height": y.shape[1],
+            "output_width": y.shape[2],
+            "output_depth": out_channels,
+            "filters_per_group": out_channels // groups,
+            **window_params(op, x, y, filter_height, filter_width),
+            "input_offset": -x.quant.single_zero_point,
+            "output_offset": y.quant.single_zero_point,
+            "activation_min": act_min,
+            "activation_max": act_max,
+        })
+        multipliers_symbol, shifts_symbol = emit_quant_arrays(emit, multipliers, shifts)
+        bias_symbol = emit.const("bias", c_int_array(folded_bias(bias, weights, x.quant.single_zero_point)),
+                                 "int32_t")
+        emit.call("mcugen_conv2d_s8", params, multipliers_symbol, shifts_symbol, emit.tensor(op.inputs[INPUT]),
+                  emit.tensor(op.inputs[FILTER]), bias_symbol, emit.tensor(op.outputs[OUTPUT]))
