@@ -110,14 +110,18 @@ _SCHEMA: dict[str, tuple[tuple[type, ...], bool]] = {
 }
 
 
-def _board_from_mapping(data: object, source: str) -> Board:
-    """Check one board file's content against the schema and build the Board; errors name the file and field."""
+class _FileError:
+    """Makes BoardErrors that name the board file and the offending field."""
 
-    def fail(field: str, problem: str) -> BoardError:
-        return BoardError(f"{source}: field '{field}': {problem}")
+    def __init__(self, source: str):
+        self.source = source
 
-    if not isinstance(data, dict):
-        raise BoardError(f"{source}: expected a mapping of board fields, got {type(data).__name__}")
+    def __call__(self, field: str, problem: str) -> BoardError:
+        return BoardError(f"{self.source}: field '{field}': {problem}")
+
+
+def _check_fields(data: dict, fail: _FileError) -> None:
+    """Every key known, every required one present, every value of its declared type."""
     for key in data:
         if key not in _SCHEMA:
             raise fail(key, f"unknown field (known: {', '.join(_SCHEMA)})")
@@ -130,68 +134,84 @@ def _board_from_mapping(data: object, source: str) -> Board:
         if isinstance(value, bool) or not isinstance(value, types):
             names = " or ".join("null" if t is type(None) else t.__name__ for t in types)
             raise fail(key, f"expected {names}, got {value!r}")
-
-    aliases = data.get("aliases") or []
-    for name_field, values in (("aliases", aliases), ("cpu_flags", data["cpu_flags"])):
-        if not all(isinstance(v, str) and v for v in values):
-            raise fail(name_field, "expected a list of non-empty strings")
-    if Path(source).stem != data["name"]:
-        raise fail("name", f"'{data['name']}' does not match the file name")
-    if data["arch"] not in ARCHES:
-        raise fail("arch", f"'{data['arch']}' is not one of {', '.join(ARCHES)}")
+    for key in ("aliases", "cpu_flags"):
+        if not all(isinstance(v, str) and v for v in data.get(key) or []):
+            raise fail(key, "expected a list of non-empty strings")
     for key in ("flash_bytes", "ram_bytes"):
         if data[key] <= 0:
             raise fail(key, "must be positive")
+    if Path(fail.source).stem != data["name"]:
+        raise fail("name", f"'{data['name']}' does not match the file name")
+    if data["arch"] not in ARCHES:
+        raise fail("arch", f"'{data['arch']}' is not one of {', '.join(ARCHES)}")
 
-    arch = data["arch"]
-    if arch == "arm":
-        for key in ("flash_origin", "ram_origin"):
-            if data[key] is None:
-                raise fail(key, "an arm board needs the address (firmware is linked for it)")
-        if not any(f.startswith("-mcpu=") for f in data["cpu_flags"]):
-            raise fail("cpu_flags", "an arm board needs -mcpu=...")
 
-    machine_name = data["qemu_machine"]
-    if machine_name is not None:
-        machine = MACHINES.get(machine_name)
-        if machine is None:
-            raise fail("qemu_machine", f"unknown machine '{machine_name}' (known: {', '.join(MACHINES)})")
-        if arch != "arm" or data["cpu"] not in machine.runs:
-            raise fail("qemu_machine", f"{machine_name} does not run {data['cpu']} code")
-        for key, limit in (("flash_bytes", machine.flash_bytes), ("ram_bytes", machine.ram_bytes)):
-            if data[key] > limit:
-                raise fail(key, f"{data[key]} bytes exceed the {limit} bytes of {machine_name}")
+def _check_arm(data: dict, fail: _FileError) -> None:
+    """Firmware is linked for arm boards: they need addresses and a -mcpu flag."""
+    for key in ("flash_origin", "ram_origin"):
+        if data[key] is None:
+            raise fail(key, "an arm board needs the address (firmware is linked for it)")
+    if not any(f.startswith("-mcpu=") for f in data["cpu_flags"]):
+        raise fail("cpu_flags", "an arm board needs -mcpu=...")
 
+
+def _check_machine(data: dict, fail: _FileError) -> None:
+    """The emulator must run the board's CPU and hold the board's budget."""
+    name = data["qemu_machine"]
+    machine = MACHINES.get(name)
+    if machine is None:
+        raise fail("qemu_machine", f"unknown machine '{name}' (known: {', '.join(MACHINES)})")
+    if data["arch"] != "arm" or data["cpu"] not in machine.runs:
+        raise fail("qemu_machine", f"{name} does not run {data['cpu']} code")
+    for key, limit in (("flash_bytes", machine.flash_bytes), ("ram_bytes", machine.ram_bytes)):
+        if data[key] > limit:
+            raise fail(key, f"{data[key]} bytes exceed the {limit} bytes of {name}")
+
+
+def _check_platformio(pio: dict, fail: _FileError) -> None:
+    if "platform" not in pio:
+        raise fail("platformio", "needs at least 'platform'")
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in pio.items()):
+        raise fail("platformio", "expected a mapping of option names to strings")
+
+
+def _renode_from(renode: dict, pio: dict | None, fail: _FileError) -> Renode:
+    keys = {"platform", "uart", "arduino_serial"}
+    if set(renode) != keys or not all(isinstance(v, str) for v in renode.values()):
+        raise fail("renode", f"expected exactly the string fields {', '.join(sorted(keys))}")
+    if (pio or {}).get("framework") != "arduino":
+        raise fail("renode", "the Renode test runs the Arduino build: platformio.framework must be arduino")
+    return Renode(**renode)
+
+
+def _board_from_mapping(data: object, source: str) -> Board:
+    """Check one board file's content against the schema and build the Board; errors name the file and field."""
+    if not isinstance(data, dict):
+        raise BoardError(f"{source}: expected a mapping of board fields, got {type(data).__name__}")
+    fail = _FileError(source)
+    _check_fields(data, fail)
+    if data["arch"] == "arm":
+        _check_arm(data, fail)
+    if data["qemu_machine"] is not None:
+        _check_machine(data, fail)
     pio = data["platformio"]
     if pio is not None:
-        if "platform" not in pio:
-            raise fail("platformio", "needs at least 'platform'")
-        if not all(isinstance(k, str) and isinstance(v, str) for k, v in pio.items()):
-            raise fail("platformio", "expected a mapping of option names to strings")
-
+        _check_platformio(pio, fail)
     renode = data.get("renode")
-    if renode is not None:
-        keys = {"platform", "uart", "arduino_serial"}
-        if set(renode) != keys or not all(isinstance(v, str) for v in renode.values()):
-            raise fail("renode", f"expected exactly the string fields {', '.join(sorted(keys))}")
-        if (pio or {}).get("framework") != "arduino":
-            raise fail("renode", "the Renode test runs the Arduino build: platformio.framework must be arduino")
-        renode = Renode(**renode)
-
     return Board(
         name=data["name"],
-        aliases=tuple(aliases),
+        aliases=tuple(data.get("aliases") or ()),
         description=data["description"],
         cpu=data["cpu"],
-        arch=arch,
+        arch=data["arch"],
         cpu_flags=tuple(data["cpu_flags"]),
         flash_bytes=data["flash_bytes"],
         ram_bytes=data["ram_bytes"],
         flash_origin=data["flash_origin"],
         ram_origin=data["ram_origin"],
         platformio=dict(pio) if pio is not None else None,
-        qemu_machine=machine_name,
-        renode=renode,
+        qemu_machine=data["qemu_machine"],
+        renode=_renode_from(renode, pio, fail) if renode is not None else None,
     )
 
 

@@ -14,10 +14,11 @@ from mcugen.errors import BoardError, UnsupportedModelError
 from mcugen.ir import DTYPES, Graph, Op
 from mcugen.planner import Plan, Problem, Step, plan, verify_plan
 from mcugen.reader import read_model, read_model_bytes
+from mcugen.targets import STACK_HEAP_RESERVE
 
-# RAM the generated program needs besides the arena: stack of the deepest kernel call chain plus the C runtime's
-# own data. Kernels keep no large locals, so a fixed budget holds; measured with -fstack-usage on Cortex-M4.
-STACK_ESTIMATE = 2048
+# RAM the generated program needs besides the arena: the stack and C library reserve that the linker script keeps
+# free above .bss (kernels keep no large locals, so it is ample), plus the C runtime's own static data.
+STACK_ESTIMATE = STACK_HEAP_RESERVE
 RUNTIME_RAM_ESTIMATE = 1024
 # Flash besides the weights: start-up, C library pieces, and about this much per kernel used.
 RUNTIME_FLASH_ESTIMATE = 8192

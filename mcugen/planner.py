@@ -249,13 +249,14 @@ class _OrderSearch:
 
 
 def min_peak_order(
-    problem: Problem, graph: _Graph, max_transitions: int = MAX_ORDER_TRANSITIONS, beam: int | None = None
+    problem: Problem, graph: _Graph, max_transitions: int | None = None, beam: int | None = None
 ) -> tuple[list[int], int] | None:
     """The topological order with the smallest live-byte peak, and that peak, by dynamic programming over the
     sets of executed steps. Ties keep the order closest to the file order.
 
     Without `beam` the search is exact and gives up (None) after `max_transitions` state expansions (graphs with a
     wide frontier). With `beam`, only the `beam` most promising sets of each size are kept: a heuristic order."""
+    max_transitions = MAX_ORDER_TRANSITIONS if max_transitions is None else max_transitions
     search = _OrderSearch(problem, graph)
     done, live, ready = search.start()
     base_peak = sum(graph.asize[b] for b in set(problem.graph_inputs))
@@ -430,38 +431,36 @@ def _heuristic_offsets(layout: _Layout) -> tuple[str, list[int], bool, dict[int,
 
 def _exact_offsets(layout: _Layout, floor: int, best: int) -> tuple[dict[int, int] | None, bool]:
     """Exhaustive search over placement orders (first fit), which contains an optimal packing: placing the items
-    of any packing in increasing offset order, each at its lowest clear offset, never ends higher. Returns
-    (better offsets or None, whether the search finished)."""
+    of any packing in increasing offset order, each at its lowest clear offset, never ends higher. Branches that
+    already reach the best arena found are cut. Returns (better offsets or None, whether the search finished)."""
     n = len(layout.items)
-    found: list[dict[int, int] | None] = [None]
-    limit = [best]
-    nodes = [0]
+    found: dict[int, int] | None = None
+    nodes = 0
 
     def extend(offsets: dict[int, int], top: int) -> bool:
-        nodes[0] += 1
-        if nodes[0] > MAX_EXACT_NODES:
+        """Depth-first over the next item to place; False when the node budget runs out."""
+        nonlocal best, found, nodes
+        nodes += 1
+        if nodes > MAX_EXACT_NODES:
             return False
         if len(offsets) == n:
-            limit[0], found[0] = top, dict(offsets)
+            best, found = top, dict(offsets)
             return True
-        for k in range(n):
-            if k in offsets:
-                continue
-            for prefer in (False, True):
-                offset = layout._place(k, offsets, prefer)
-                new_top = max(top, offset + layout.items[k].size)
-                if new_top < limit[0]:
-                    offsets[k] = offset
-                    ok = extend(offsets, new_top)
-                    del offsets[k]
-                    if not ok:
-                        return False
-                    if limit[0] <= floor:
-                        return True
+        for k in (k for k in range(n) if k not in offsets):
+            for offset in sorted({layout._place(k, offsets, prefer) for prefer in (False, True)}):
+                if max(top, offset + layout.items[k].size) >= best:
+                    continue
+                offsets[k] = offset
+                finished = extend(offsets, max(top, offset + layout.items[k].size))
+                del offsets[k]
+                if not finished:
+                    return False
+                if best <= floor:
+                    return True
         return True
 
     finished = extend({}, 0)
-    return found[0], finished
+    return found, finished
 
 
 def _local_search(layout: _Layout, priority: list[int], prefer: bool, offsets: dict[int, int], floor: int):
@@ -540,17 +539,15 @@ def plan(problem: Problem) -> Plan:
     graph = _analyse(problem)
     file_order = list(range(len(problem.steps)))
     best_order = min_peak_order(problem, graph)
-    orders = [file_order]
     if best_order is not None:
-        bound, exact = best_order[1], True
-        orders.insert(0, best_order[0])
+        searched, bound, exact = best_order[0], best_order[1], True
     else:
-        beam_order, beam_peak = min_peak_order(problem, graph, beam=ORDER_BEAM)
-        orders.insert(0, beam_order)
+        searched, searched_peak = min_peak_order(problem, graph, beam=ORDER_BEAM)
         bound = forced_live_bound(problem, graph)
-        exact = beam_peak == bound or max(live_profile(problem, file_order)) == bound
+        exact = searched_peak == bound or max(live_profile(problem, file_order)) == bound
+    # The file order goes first: when it reaches the bound, the generated code follows the model as written.
     candidates = []
-    for order in _unique(orders):
+    for order in _unique([file_order, searched]):
         candidates.append(_place_order(problem, graph, order, bound))
         if candidates[-1].arena <= bound:
             break

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mcugen import planner
 from mcugen.planner import Plan, PlanError, Problem, Step, align_up, compute_lifetimes, live_profile, plan, verify_plan
 
 
@@ -202,3 +203,17 @@ def topological_orders(problem: Problem):
                 yield from extend([*order, s])
 
     yield from extend([])
+
+
+@settings(max_examples=60, deadline=None)
+@given(random_dags(max_steps=7))
+def test_fallback_for_wide_graphs_gives_a_valid_plan_and_bound(problem):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(planner, "MAX_ORDER_TRANSITIONS", 0)  # as if the graph were too wide to search exactly
+        result = plan(problem)
+    verify_plan(problem, result)
+    best = min(max(live_profile(problem, order)) for order in topological_orders(problem))
+    assert result.lower_bound <= best
+    assert result.arena_size >= result.lower_bound
+    if result.lower_bound_exact:
+        assert result.lower_bound == best

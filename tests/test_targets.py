@@ -3,6 +3,8 @@ PlatformIO and Robot Framework accept the generated platformio.ini and Renode te
 
 import contextlib
 import io
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -128,6 +130,30 @@ def test_arduino_sketch_calls_the_selftest():
     assert '#include "selftest.h"' in sketch and "mcugen_selftest(print_line);" in sketch
     assert "Serial.println(line);" in sketch and "Serial1.println(line);" in sketch
     assert "Serial1" not in _files("pico")["src/main_arduino.cpp"]
+
+
+# Just enough of the Arduino API for the sketch to compile on the host.
+ARDUINO_STUB = """#pragma once
+struct SerialPort {
+    void begin(unsigned long) {}
+    void println(const char *) {}
+    explicit operator bool() const { return true; }
+};
+extern SerialPort Serial, Serial1;
+unsigned long millis();
+"""
+
+
+@pytest.mark.skipif(shutil.which("c++") is None, reason="needs a host C++ compiler")
+@pytest.mark.parametrize("board", ["nano33ble", "pico"])
+def test_arduino_sketch_compiles_against_the_arduino_api(tmp_path, board):
+    _write(tmp_path, _files(board))
+    (tmp_path / "stub").mkdir()
+    (tmp_path / "stub/Arduino.h").write_text(ARDUINO_STUB)
+    (tmp_path / "src/selftest.h").write_text("int mcugen_selftest(void (*print_line)(const char *line));\n")
+    command = ["c++", "-fsyntax-only", "-Wall", "-Wextra", "-Werror", "-Istub", "-Isrc", "src/main_arduino.cpp"]
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
 
 
 # The keywords renode-test provides, as no-op stubs, so a dry run checks the file's structure and keyword use.

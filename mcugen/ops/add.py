@@ -1,0 +1,128 @@
+"""ADD of two int8 tensors, each with its own quantization, with numpy-style broadcasting.
+
+Quantization follows TFLite Micro's add Prepare: both inputs are shifted left by 20 bits and scaled to a common
+scale (twice the larger input scale) by multipliers of at most 1/2, summed, and the sum scaled to the output by
+twice_max_scale / (2^20 * output_scale); every multiplier comes from a double division of the float32 scales.
+
+Same-shape operands use the plain element-wise kernel. Otherwise the output is walked as an up-to-6-D box whose
+per-input strides (0 along a broadcast dimension) are computed here; neighbouring dimensions that both inputs
+traverse contiguously (or both repeat) are merged first, so e.g. [1, 8, 8, 16] + [16] becomes a 2-D loop.
+"""
+
+from __future__ import annotations
+
+from mcugen.ir import Graph, Op
+from mcugen.ops.base import Emitter, OpLowering, register, require_dtype, require_per_tensor_quant, tensors
+from mcugen.ops.conv2d import check_activation, output_range
+from mcugen.quant import quantize_multiplier
+
+INPUT1, INPUT2 = 0, 1
+OUTPUT = 0
+LEFT_SHIFT = 20  # extra bits of precision for int8 inputs, as TFLite Micro
+MAX_DIMS = 6  # MCUGEN_ADD_MAX_DIMS in mcugen_add_s8.h
+
+
+def extended(shape: tuple[int, ...], rank: int) -> tuple[int, ...]:
+    return (1,) * (rank - len(shape)) + tuple(shape)
+
+
+def broadcast_loops(shape1: tuple[int, ...], shape2: tuple[int, ...],
+                    out_shape: tuple[int, ...]) -> tuple[list[int], list[int], list[int]] | None:
+    """(extents, input 1 strides, input 2 strides) of the smallest loop nest that walks the output in order,
+    or None when the input shapes do not broadcast to the output shape."""
+    rank = len(out_shape)
+    if max(len(shape1), len(shape2)) > rank:
+        return None
+    dims = []
+    per_input = []
+    for shape in (extended(shape1, rank), extended(shape2, rank)):
+        strides, step = [0] * rank, 1
+        for d in reversed(range(rank)):
+            if shape[d] not in (1, out_shape[d]):
+                return None
+            strides[d] = step if shape[d] != 1 else 0
+            step *= shape[d]
+        per_input.append(strides)
+    for d in range(rank):
+        if out_shape[d] == 1:
+            continue
+        entry = [out_shape[d], per_input[0][d], per_input[1][d]]
+        if dims and all(dims[-1][k] == entry[k] * entry[0] for k in (1, 2)):
+            dims[-1] = [dims[-1][0] * entry[0], entry[1], entry[2]]
+        else:
+            dims.append(entry)
+    return [e for e, _, _ in dims], [s for _, s, _ in dims], [s for _, _, s in dims]
+
+
+def add_multipliers(scale1: float, scale2: float, output_scale: float) -> dict[str, int]:
+    twice_max = 2.0 * float(max(scale1, scale2))
+    fields = {}
+    for name, real in (("input1", float(scale1) / twice_max), ("input2", float(scale2) / twice_max),
+                       ("output", twice_max / ((1 << LEFT_SHIFT) * float(output_scale)))):
+        fields[f"{name}_multiplier"], fields[f"{name}_shift"] = quantize_multiplier(real)
+    return fields
+
+
+@register
+class Add(OpLowering):
+    kind = "ADD"
+
+    def check(self, op: Op, graph: Graph) -> list[str]:
+        ins, outs = tensors(op, graph)
+        if len(ins) != 2:
+            return [f"ADD takes 2 inputs, got {len(ins)}"]
+        a, b, y = ins[INPUT1], ins[INPUT2], outs[OUTPUT]
+        problems = require_dtype(a, "input 1", ("int8",)) + require_dtype(b, "input 2", ("int8",))
+        problems += require_dtype(y, "output", ("int8",)) + check_activation(op)
+        if problems:
+            return problems
+        for t, role in ((a, "input 1"), (b, "input 2"), (y, "output")):
+            problems += require_per_tensor_quant(t, role)
+            if t.quant is not None and not t.quant.single_scale > 0:
+                problems.append(f"{role} tensor {t.describe()} must have a positive scale")
+        if problems:
+            return problems
+        loops = broadcast_loops(a.shape, b.shape, y.shape)
+        if loops is None:
+            return [f"inputs {a.describe()} and {b.describe()} do not broadcast to output {y.describe()}"]
+        if len(loops[0]) > MAX_DIMS:
+            problems.append(f"broadcasting {a.describe()} with {b.describe()} needs {len(loops[0])} loops; "
+                            f"at most {MAX_DIMS} are supported")
+        real_output = 2.0 * max(a.quant.single_scale, b.quant.single_scale) / (
+            (1 << LEFT_SHIFT) * y.quant.single_scale)
+        if real_output >= 1.0:
+            problems.append(f"output scale of {y.describe()} is too small for the inputs' scales")
+        return problems
+
+    def inplace_inputs(self, op: Op, graph: Graph) -> list[int]:
+        y = graph.tensors[op.outputs[OUTPUT]]
+        return [position for position in (INPUT1, INPUT2)
+                if extended(graph.tensors[op.inputs[position]].shape, len(y.shape)) == tuple(y.shape)]
+
+    def lower(self, op: Op, graph: Graph, emit: Emitter) -> None:
+        ins, outs = tensors(op, graph)
+        a, b, y = ins[INPUT1], ins[INPUT2], outs[OUTPUT]
+        act_min, act_max = output_range(op, y)
+        rank = max(len(a.shape), len(b.shape))
+        same_shape = extended(a.shape, rank) == extended(b.shape, rank)
+        extents, strides1, strides2 = broadcast_loops(a.shape, b.shape, y.shape)
+        padding = MAX_DIMS - len(extents)
+        fields = {
+            "input1_offset": -a.quant.single_zero_point,
+            "input2_offset": -b.quant.single_zero_point,
+            "left_shift": LEFT_SHIFT,
+            **add_multipliers(a.quant.single_scale, b.quant.single_scale, y.quant.single_scale),
+            "output_offset": y.quant.single_zero_point,
+            "activation_min": act_min,
+            "activation_max": act_max,
+            "size": y.size,
+        }
+        if not same_shape:
+            fields["extent"] = [1] * padding + extents
+            fields["input1_stride"] = [0] * padding + strides1
+            fields["input2_stride"] = [0] * padding + strides2
+        emit.kernel("mcugen_add_s8")
+        params = emit.params("mcugen_add_params", fields)
+        function = "mcugen_add_s8" if same_shape else "mcugen_add_broadcast_s8"
+        emit.call(function, params, emit.tensor(op.inputs[INPUT1]), emit.tensor(op.inputs[INPUT2]),
+                  emit.tensor(op.outputs[OUTPUT]))

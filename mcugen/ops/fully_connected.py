@@ -1,0 +1,93 @@
+"""FULLY_CONNECTED on int8 activations with int8 [out, in] weights (per-tensor or per-channel) and an optional
+int32 bias. The input may have any shape: its rows are the runs of `in` consecutive elements.
+
+Quantization follows TFLite Micro's CalculateOpDataFullyConnected: per-channel weights get one multiplier per
+output channel exactly as CONV_2D (scales widened to double before multiplying); per-tensor weights get one
+multiplier from GetQuantizedConvolutionMultipler, which multiplies input and weight scales in float32 and only
+then divides in double. The two can differ in the last bit of the multiplier, so the distinction is kept. As in
+TFLite Micro, a per-tensor layer whose bias scale is not input_scale * weight_scale (within 2% of the output
+scale) is refused.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mcugen.ir import Graph, Op
+from mcugen.ops.base import Emitter, OpLowering, c_int_array, register, tensors
+from mcugen.ops.conv2d import (accumulator_problems, channel_multipliers, check_activation, check_int8_io,
+                               check_weights, emit_quant_arrays, folded_bias, output_range)
+from mcugen.quant import quantize_multiplier
+
+INPUT, WEIGHTS, BIAS = 0, 1, 2
+OUTPUT = 0
+
+
+def layer_multipliers(input_scale: float, weight_scales: np.ndarray, output_scale: float,
+                      channels: int) -> tuple[np.ndarray, np.ndarray]:
+    if np.asarray(weight_scales).size > 1:
+        return channel_multipliers(input_scale, weight_scales, output_scale, channels)
+    product = float(np.float32(input_scale) * np.float32(np.asarray(weight_scales).reshape(-1)[0]))
+    multiplier, shift = quantize_multiplier(product / float(np.float32(output_scale)))
+    return np.full(channels, multiplier, dtype=np.int32), np.full(channels, shift, dtype=np.int32)
+
+
+@register
+class FullyConnected(OpLowering):
+    kind = "FULLY_CONNECTED"
+
+    def check(self, op: Op, graph: Graph) -> list[str]:
+        ins, outs = tensors(op, graph)
+        x, w, y = ins[INPUT], ins[WEIGHTS] if len(ins) > WEIGHTS else None, outs[OUTPUT]
+        bias = ins[BIAS] if len(ins) > BIAS else None
+        problems = check_int8_io(x, y) + check_activation(op)
+        if getattr(op.options, "weights_format", "DEFAULT") != "DEFAULT":
+            problems.append(f"weights format {op.options.weights_format} is not supported; supported: DEFAULT")
+        if problems:
+            return problems
+        if w is None or len(w.shape) != 2:
+            return ["weights must be a 2-D [output features, input features] tensor"]
+        out_features, in_features = w.shape
+        problems = check_weights(w, bias, out_features, 0)
+        if problems:
+            return problems
+        if not w.quant.per_channel and w.quant.single_zero_point != 0:
+            problems.append(f"weights tensor {w.describe()} has a non-zero zero point; int8 weights must be "
+                            f"symmetric")
+        if not y.shape or y.shape[-1] != out_features:
+            problems.append(f"output {y.describe()} must end in the {out_features} output features")
+        elif x.size != (y.size // out_features) * in_features:
+            problems.append(f"input {x.describe()} does not hold {y.size // out_features} rows of {in_features} "
+                            f"features")
+        if bias is not None and not w.quant.per_channel:
+            bias_scale = float(bias.quant.scale[0]) if bias.quant is not None else 0.0
+            product = float(np.float32(x.quant.single_scale)) * float(np.float32(w.quant.single_scale))
+            if abs(product - bias_scale) / float(np.float32(y.quant.single_scale)) > 0.02:
+                problems.append(f"bias tensor {bias.describe()} has scale {bias_scale:.6g}; expected input scale "
+                                f"times weight scale ({product:.6g})")
+        return problems or accumulator_problems(bias, np.asarray(w.data, dtype=np.int64))
+
+    def lower(self, op: Op, graph: Graph, emit: Emitter) -> None:
+        ins, outs = tensors(op, graph)
+        x, w, y = ins[INPUT], ins[WEIGHTS], outs[OUTPUT]
+        bias = ins[BIAS] if len(ins) > BIAS else None
+        out_features, in_features = w.shape
+        multipliers, shifts = layer_multipliers(x.quant.single_scale, w.quant.scale, y.quant.single_scale,
+                                                out_features)
+        act_min, act_max = output_range(op, y)
+        emit.kernel("mcugen_fully_connected_s8")
+        params = emit.params("mcugen_fully_connected_params", {
+            "batches": y.size // out_features,
+            "input_depth": in_features,
+            "output_depth": out_features,
+            "output_offset": y.quant.single_zero_point,
+            "activation_min": act_min,
+            "activation_max": act_max,
+        })
+        multipliers_symbol, shifts_symbol = emit_quant_arrays(emit, multipliers, shifts)
+        weights = np.asarray(w.data, dtype=np.int64)
+        bias_symbol = emit.const("bias", c_int_array(folded_bias(bias, weights, x.quant.single_zero_point)),
+                                 "int32_t")
+        emit.call("mcugen_fully_connected_s8", params, multipliers_symbol, shifts_symbol,
+                  emit.tensor(op.inputs[INPUT]), emit.tensor(op.inputs[WEIGHTS]), bias_symbol,
+                  emit.tensor(op.outputs[OUTPUT]))
