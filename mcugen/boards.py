@@ -44,7 +44,8 @@ MACHINES: dict[str, Machine] = {
     for m in (
         Machine("mps2-an385", frozenset({"cortex-m3"} | _ARMV6M), 0x0, _MB4, 0x20000000, _MB4),
         Machine("mps2-an386", frozenset({"cortex-m4", "cortex-m3"} | _ARMV6M), 0x0, _MB4, 0x20000000, _MB4),
-        Machine("mps2-an500", frozenset({"cortex-m7", "cortex-m4", "cortex-m3"} | _ARMV6M), 0x0, _MB4, 0x20000000, _MB4),
+        Machine("mps2-an500", frozenset({"cortex-m7", "cortex-m4", "cortex-m3"} | _ARMV6M),
+                0x0, _MB4, 0x20000000, _MB4),
         Machine("mps2-an505", frozenset({"cortex-m33"} | _ARMV6M), 0x10000000, _MB4, 0x38000000, _MB4),
     )
 }

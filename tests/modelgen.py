@@ -281,7 +281,8 @@ def depthwise_conv2d_model(*, input_shape: Sequence[int] = (1, 8, 8, 3), depth_m
                            kernel: tuple[int, int] = (3, 3), stride: tuple[int, int] = (1, 1),
                            dilation: tuple[int, int] = (1, 1), padding: str = "SAME", activation: str = "NONE",
                            per_channel: bool = True, bias: bool = True, seed: int = 0) -> bytes:
-    """A single DEPTHWISE_CONV_2D. Filter [1, KH, KW, C*M] int8, per-channel along dimension 3."""
+    """A single DEPTHWISE_CONV_2D. Filter [1, KH, KW, C*M] int8, per-channel along dimension 3. Without a bias
+    the op has two inputs (CONV_2D and FULLY_CONNECTED mark the missing bias with -1 instead)."""
     rng = _rng(seed)
     batches, in_h, in_w, in_c = input_shape
     k_h, k_w = kernel
@@ -301,7 +302,9 @@ def depthwise_conv2d_model(*, input_shape: Sequence[int] = (1, 8, 8, 3), depth_m
                                   data=values)
     y = b.add_tensor("output", (batches, out_h, out_w, out_c), scale=out_scale,
                      zero_point=int(rng.integers(-10, 11)))
-    b.add_op("DEPTHWISE_CONV_2D", [x, w, bias_index], [y], padding=padding, stride_w=stride[1],
+    # Without a bias the op gets two inputs: TFLite Micro's depthwise Prepare crashes on a -1 bias input.
+    inputs = [x, w, bias_index] if bias else [x, w]
+    b.add_op("DEPTHWISE_CONV_2D", inputs, [y], padding=padding, stride_w=stride[1],
              stride_h=stride[0], depth_multiplier=depth_multiplier, dilation_w_factor=dilation[1],
              dilation_h_factor=dilation[0], fused_activation_function=activation)
     b.inputs, b.outputs = [x], [y]

@@ -137,7 +137,10 @@ def test_hang_times_out(tmp_path):
 @pytest.mark.emulator
 @pytest.mark.parametrize("array_bytes, problem", [(300 * 1024, "RAM overflowed by"), (250 * 1024, "stack and heap")])
 def test_static_data_beyond_the_board_ram_fails_to_link(tmp_path, array_bytes, problem):
-    main_c = f"static volatile unsigned char big[{array_bytes}];\n\nint main(void)\n{{\n    big[1] = 1;\n    return big[1] - 1;\n}}\n"
+    main_c = (
+        f"static volatile unsigned char big[{array_bytes}];\n\n"
+        "int main(void)\n{\n    big[1] = 1;\n    return big[1] - 1;\n}\n"
+    )
     project = make_project(tmp_path, "nano33ble", main_c=main_c)
     with pytest.raises(BoardError) as exc:
         build_firmware(project, get_board("nano33ble"), tmp_path / "build")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import requires_arm
 from modelgen import single_op_model
 
 from mcugen.verify import verify_model
@@ -34,4 +35,11 @@ def test_quantize_float_bit_exact(shape, out_quant):
 ])
 def test_requantize_bit_exact(in_quant, out_quant):
     report = verify_model(quantize_model((2, 50), out_quant, in_quant), board="host", inputs=20, seed=19)
+    assert report.ok, report.summary() + "\n" + report.log[-2000:]
+
+
+@pytest.mark.emulator
+@requires_arm
+def test_quantize_float_bit_exact_on_cortex_m4():
+    report = verify_model(quantize_model((1, 8, 8, 3), (0.007839307, 0)), board="qemu-m4", inputs=10, seed=17)
     assert report.ok, report.summary() + "\n" + report.log[-2000:]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import requires_arm
 from modelgen import single_op_model
 
 from mcugen.ops import lowering_for
@@ -50,3 +51,10 @@ def test_softmax_rejects_other_output_quantization():
     graph = read_model_bytes(softmax_model((1, 4), 1.0, 0.1, 0, out_scale=1.0 / 128))
     problems = lowering_for("SOFTMAX").check(graph.ops[0], graph)
     assert any("1/256" in p for p in problems)
+
+
+@pytest.mark.emulator
+@requires_arm
+def test_softmax_bit_exact_on_cortex_m4():
+    report = verify_model(softmax_model((3, 12), 1.0, 0.1, 3), board="qemu-m4", inputs=10, seed=5)
+    assert report.ok, report.summary() + "\n" + report.log[-2000:]

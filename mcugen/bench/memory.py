@@ -22,7 +22,6 @@ from pathlib import Path
 import numpy as np
 
 from mcugen.errors import McugenError
-from mcugen.planner import compute_lifetimes
 
 DEFAULT_MODELS = Path(__file__).resolve().parents[2].parent / "shared" / "models"
 DEFAULT_TARGET = 0.75
@@ -153,30 +152,56 @@ def explain(row: Row, compiled) -> str:
     plan = compiled.plan
     if plan.arena_size > plan.lower_bound:
         return f"arena {plan.arena_size - plan.lower_bound:,} B above the bound: {plan.gap_reason}"
-    return (
-        f"the bound itself is {plan.lower_bound / row.tflm.total:.2f} of TFLM's arena: "
-        f"{peak_contents(compiled)}; TFLM's own bookkeeping is only {row.tflm.tail:,} B, "
-        f"and its tensor part ({row.tflm.head:,} B) is {row.tflm.head / plan.arena_size:.2f}x ours"
+    text = (
+        f"the bound itself is {plan.lower_bound / row.tflm.total:.2f} of TFLM's arena "
+        f"(TFLM's bookkeeping is only {row.tflm.tail:,} B, its tensor part {row.tflm.head:,} B); "
+        f"{peak_contents(compiled)}"
     )
+    hint = missed_inplace(compiled)
+    return f"{text}; {hint}" if hint else text
 
 
 def peak_contents(compiled) -> str:
-    """What is live at the peak step: the op and the largest buffers, e.g. for the miss explanation."""
+    """What is live at the peak step: the op and the largest buffers."""
     problem, plan = compiled.problem, compiled.plan
     position = plan.peak_step
     op = compiled.steps[plan.order[position]]
-    lifetimes = compute_lifetimes(problem, plan.order)
     live = sorted(
-        (b for b, (first, last) in lifetimes.items() if first <= position <= last),
+        (b for b, (first, last) in plan.lifetimes.items() if first <= position <= last),
         key=lambda b: (-problem.sizes[b], b),
     )
-    parts = [f"{problem.names.get(b, b)} {problem.sizes[b]:,} B" for b in live[:3]]
+    parts = [f"{_short_name(problem.names.get(b, str(b)))} {problem.sizes[b]:,} B" for b in live[:3]]
     if len(live) > 3:
         parts.append(f"{len(live) - 3} more")
     scratch = problem.steps[plan.order[position]].scratch
     if scratch:
         parts.append(f"scratch {scratch:,} B")
-    return f"at op {op.index} ({op.kind}) these must be live at once: " + ", ".join(parts)
+    return f"at op {op.index} ({op.kind}) these are live at once: " + ", ".join(parts)
+
+
+def missed_inplace(compiled) -> str:
+    """Name the peak op's input that dies there and is at least as large as the output, when the op's kernel
+    declares no in-place pair for it: the one change that would lower the bound without touching the planner."""
+    problem, plan = compiled.problem, compiled.plan
+    position = plan.peak_step
+    step = problem.steps[plan.order[position]]
+    declared = set(step.inplace)
+    for o in step.outputs:
+        for i in step.inputs:
+            dies_here = plan.lifetimes[i][1] == position and i not in problem.graph_outputs
+            if dies_here and problem.sizes[o] <= problem.sizes[i] and (i, o) not in declared:
+                op = compiled.steps[plan.order[position]]
+                return (
+                    f"{op.kind} declares no in-place input: its output ({problem.sizes[o]:,} B) could take the "
+                    f"dying input's slot ({problem.sizes[i]:,} B) if the kernel is safe in place"
+                )
+    return ""
+
+
+def _short_name(name: str, limit: int = 40) -> str:
+    """TFLite tensor names list every fused op (`a;b;c`); the first part names the tensor well enough."""
+    head = name.split(";", 1)[0]
+    return head if len(head) <= limit else "..." + head[-(limit - 3):]
 
 
 # ---- report --------------------------------------------------------------------------------------------------
