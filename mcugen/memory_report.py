@@ -47,7 +47,8 @@ def _op_at(plan: Plan, position: int) -> int | str:
 def _regions(problem: Problem, plan: Plan) -> list[tuple[str, str, int, tuple[int, int], int]]:
     """(id, name, bytes, lifetime, offset) of every planned buffer and scratch, sorted by first use then offset."""
     regions = [
-        (str(b), problem.names.get(b, f"buffer {b}"), problem.sizes[b], plan.lifetimes[b], plan.offsets[b])
+        (str(b), short_tensor_name(problem.names.get(b, f"buffer {b}")), problem.sizes[b], plan.lifetimes[b],
+         plan.offsets[b])
         for b in plan.lifetimes
     ]
     position = {index: pos for pos, index in enumerate(plan.order)}
@@ -55,6 +56,13 @@ def _regions(problem: Problem, plan: Plan) -> list[tuple[str, str, int, tuple[in
         pos = position[index]
         regions.append((f"s{index}", f"scratch of op {index}", problem.steps[index].scratch, (pos, pos), offset))
     return sorted(regions, key=lambda r: (r[3][0], r[4], r[0]))
+
+
+def short_tensor_name(name: str, limit: int = 48) -> str:
+    """TFLite tensor names list every op fused into them (`a;b;c`); the first part names the tensor well enough,
+    and keeping its end keeps the distinguishing layer suffix."""
+    head = name.split(";", 1)[0]
+    return head if len(head) <= limit else "..." + head[-(limit - 3):]
 
 
 def _columns(rows: list[tuple[str, ...]], right_aligned: set[int]) -> list[str]:
@@ -88,7 +96,7 @@ def plot_arena(problem: Problem, plan: Plan, path: str | Path, title: str = "") 
                 hatch="//" if scratch else None,
             ))
             if size >= 0.04 * arena and last - first >= 1:
-                axes.text((first + last) / 2, offset + size / 2, _short(name), ha="center", va="center", fontsize=6)
+                axes.text((first + last) / 2, offset + size / 2, _label(name), ha="center", va="center", fontsize=6)
         axes.axvspan(plan.peak_step - 0.5, plan.peak_step + 0.5, color="red", alpha=0.12, label="peak step")
         axes.axhline(plan.arena_size, color="black", linewidth=1, label=f"arena {plan.arena_size:,} B")
         if plan.lower_bound != plan.arena_size:
@@ -111,9 +119,9 @@ def _colour(buffer: int) -> tuple[float, float, float]:
     return colorsys.hsv_to_rgb(hue, 0.35, 0.95)
 
 
-def _short(name: str, limit: int = 18) -> str:
-    tail = name.rsplit("/", 1)[-1]
-    return tail if len(tail) <= limit else tail[: limit - 1] + "…"
+def _label(name: str) -> str:
+    """The last path component of the tensor name: what fits inside a box."""
+    return short_tensor_name(name.rsplit("/", 1)[-1], limit=18)
 
 
 def _fixed_metadata(suffix: str) -> dict[str, str | None]:

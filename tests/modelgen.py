@@ -248,22 +248,25 @@ def _output_scale(depth: int, input_scale: float, weight_scale: float) -> float:
 def conv2d_model(*, input_shape: Sequence[int] = (1, 8, 8, 3), out_channels: int = 4,
                  kernel: tuple[int, int] = (3, 3), stride: tuple[int, int] = (1, 1),
                  dilation: tuple[int, int] = (1, 1), padding: str = "SAME", activation: str = "NONE",
-                 per_channel: bool = True, bias: bool = True, seed: int = 0,
+                 per_channel: bool = True, bias: bool = True, seed: int = 0, groups: int = 1,
                  bias_quantized_dimension: int | None = None) -> bytes:
-    """A single CONV_2D. Filter OHWI int8 (symmetric), bias int32, input/output int8 NHWC.
-    `bias_quantized_dimension` overrides the bias tensor's quantized_dimension (some converters write 3)."""
+    """A single CONV_2D. Filter OHWI int8 (symmetric), bias int32, input/output int8 NHWC. With `groups` > 1 the
+    filter sees input_channels / groups channels (a grouped convolution). `bias_quantized_dimension` overrides the
+    bias tensor's quantized_dimension (some converters write 3 on the 1-D bias)."""
     rng = _rng(seed)
     batches, in_h, in_w, in_c = input_shape
     k_h, k_w = kernel
+    filter_depth = in_c // groups
     out_h, out_w = _output_size(in_h, in_w, k_h, k_w, stride, dilation, padding)
     in_scale, in_zp = float(rng.uniform(0.01, 0.1)), int(rng.integers(-20, 21))
     w_scales = _channel_scales(rng, out_channels, per_channel, 0.02)
-    depth = k_h * k_w * in_c
+    depth = k_h * k_w * filter_depth
     out_scale = _output_scale(depth, in_scale, float(np.mean(w_scales)))
     b = ModelBuilder("conv2d")
     x = b.add_tensor("input", input_shape, scale=in_scale, zero_point=in_zp)
-    w = b.add_tensor("filter", (out_channels, k_h, k_w, in_c), scale=w_scales, zero_point=[0] * len(w_scales),
-                     data=_random_weights(rng, (out_channels, k_h, k_w, in_c)), quantized_dimension=0)
+    w = b.add_tensor("filter", (out_channels, k_h, k_w, filter_depth), scale=w_scales,
+                     zero_point=[0] * len(w_scales), data=_random_weights(rng, (out_channels, k_h, k_w, filter_depth)),
+                     quantized_dimension=0)
     bias_index = -1
     if bias:
         values, scales = _bias(rng, out_channels, in_scale, w_scales, 3000)

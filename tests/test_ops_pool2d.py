@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from modelgen import single_op_model
 
+from mcugen.ops import lowering_for
 from mcugen.ops.pool2d import pool_output_size, pool_padding_before
 from mcugen.reader import read_model_bytes
-from mcugen.ops import lowering_for
 from mcugen.verify import verify_model
 
 

@@ -169,7 +169,7 @@ def random_dags(draw, max_steps: int = 14) -> Problem:
     return Problem(sizes, tuple(steps), tuple(range(n_inputs)), outputs, alignment=alignment)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(random_dags())
 def test_random_plans_are_valid_and_never_beat_the_bound(problem):
     result = plan(problem)
@@ -181,7 +181,7 @@ def test_random_plans_are_valid_and_never_beat_the_bound(problem):
     assert (result.gap_reason == "") == (result.arena_size == result.lower_bound)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(random_dags(max_steps=7))
 def test_exact_bound_matches_brute_force_over_orders(problem):
     result = plan(problem)
@@ -205,7 +205,7 @@ def topological_orders(problem: Problem):
     yield from extend([])
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(random_dags(max_steps=7))
 def test_fallback_for_wide_graphs_gives_a_valid_plan_and_bound(problem):
     with pytest.MonkeyPatch.context() as patch:

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from mcugen.errors import McugenError
+from mcugen.memory_report import short_tensor_name
 
 DEFAULT_MODELS = Path(__file__).resolve().parents[2].parent / "shared" / "models"
 DEFAULT_TARGET = 0.75
@@ -170,7 +171,7 @@ def peak_contents(compiled) -> str:
         (b for b, (first, last) in plan.lifetimes.items() if first <= position <= last),
         key=lambda b: (-problem.sizes[b], b),
     )
-    parts = [f"{_short_name(problem.names.get(b, str(b)))} {problem.sizes[b]:,} B" for b in live[:3]]
+    parts = [f"{short_tensor_name(problem.names.get(b, str(b)))} {problem.sizes[b]:,} B" for b in live[:3]]
     if len(live) > 3:
         parts.append(f"{len(live) - 3} more")
     scratch = problem.steps[plan.order[position]].scratch
@@ -196,12 +197,6 @@ def missed_inplace(compiled) -> str:
                     f"dying input's slot ({problem.sizes[i]:,} B) if the kernel is safe in place"
                 )
     return ""
-
-
-def _short_name(name: str, limit: int = 40) -> str:
-    """TFLite tensor names list every fused op (`a;b;c`); the first part names the tensor well enough."""
-    head = name.split(";", 1)[0]
-    return head if len(head) <= limit else "..." + head[-(limit - 3):]
 
 
 # ---- report --------------------------------------------------------------------------------------------------
