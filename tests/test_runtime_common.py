@@ -45,10 +45,12 @@ def requantize(tmp_path_factory):
     return run
 
 
-def test_rounds_halves_away_from_zero(requantize):
+def test_rounding_of_both_steps(requantize):
     half = 1 << 30  # the multiplier 0.5
-    assert requantize([(3, half, 0), (-3, half, 0), (5, half, -1), (-5, half, -1), (6, half, -2)]) == \
-        [2, -2, 1, -1, 1]
+    # The high multiply rounds halves up (toward +infinity): 1.5 -> 2, -1.5 -> -1.
+    assert requantize([(3, half, 0), (-3, half, 0)]) == [2, -1]
+    # The right shift rounds halves away from zero: 2.5 -> 3, -2.5 -> -3, 1.25 -> 1.
+    assert requantize([(10, half, -1), (-10, half, -1), (10, half, -2)]) == [3, -3, 1]
 
 
 def test_saturates_the_one_overflowing_product(requantize):

@@ -30,7 +30,7 @@ def pool_padding_before(size: int, filter_size: int, stride: int, out_size: int)
 
 
 class _Pool2D(OpLowering):
-    c_name: ClassVar[str] = ""  # "avg_pool2d" / "max_pool2d"
+    c_name: ClassVar[str] = ""  # kernel mcugen_<c_name>_s8 in runtime/mcugen_pool2d_s8.c
 
     def check(self, op: Op, graph: Graph) -> list[str]:
         ins, outs = tensors(op, graph)
@@ -72,9 +72,8 @@ class _Pool2D(OpLowering):
         _, out_h, out_w, _ = y.shape
         act_min, act_max = activation_range(o.fused_activation_function, y.quant.single_scale,
                                             y.quant.single_zero_point)
-        kernel = f"mcugen_{self.c_name}_s8"
-        emit.kernel(kernel)
-        params = emit.params(f"mcugen_{self.c_name}_params", {
+        emit.kernel("mcugen_pool2d_s8")
+        params = emit.params("mcugen_pool2d_params", {
             "batches": batches,
             "input_height": in_h,
             "input_width": in_w,
@@ -90,7 +89,7 @@ class _Pool2D(OpLowering):
             "activation_min": act_min,
             "activation_max": act_max,
         })
-        emit.call(kernel, params, emit.tensor(op.inputs[INPUT]), emit.tensor(op.outputs[OUTPUT]))
+        emit.call(f"mcugen_{self.c_name}_s8", params, emit.tensor(op.inputs[INPUT]), emit.tensor(op.outputs[OUTPUT]))
 
 
 @register

@@ -10,7 +10,7 @@
  *
  * The scaling below reproduces the TensorFlow Lite Micro reference arithmetic bit for bit, including where it
  * rounds twice: first a rounding "doubling high multiply" (the high 32 bits of 2 * x * multiplier, rounded to
- * nearest with halves away from zero), then a rounding arithmetic right shift (halves away from zero). A single
+ * nearest with halves toward +infinity), then a rounding arithmetic right shift (halves away from zero). A single
  * correctly rounded multiply would differ from it in the last bit for some inputs, so both steps are kept.
  *
  * Portability assumptions (true for gcc and clang on every target mcugen supports, and relied on by TFLM too):
@@ -52,11 +52,12 @@ static inline int32_t mcugen_clamp_s32(int32_t value, int32_t low, int32_t high)
 }
 
 /**
- * High 32 bits of 2 * a * b, rounded to nearest (halves away from zero), saturating the one overflowing case
- * a == b == INT32_MIN to INT32_MAX.
+ * High 32 bits of 2 * a * b, rounded to nearest with halves toward +infinity, saturating the one overflowing
+ * case a == b == INT32_MIN to INT32_MAX.
  *
- * The 64-bit product is exact. Adding 2^30 (or 1 - 2^30 for a negative product) and dividing by 2^31 with C's
- * truncation toward zero rounds the doubled high word to nearest, halves away from zero.
+ * The 64-bit product is exact. C's division truncates toward zero, so adding 2^30 to a non-negative product
+ * before dividing by 2^31 rounds to nearest with halves up; for a negative product the nudge 1 - 2^30 rounds to
+ * nearest too, a half going toward zero, i.e. also up: -1.5 becomes -1.
  */
 static inline int32_t mcugen_doubling_high_mul(int32_t a, int32_t b)
 {
