@@ -272,7 +272,24 @@ def render_project(compiled: Compiled, golden: Golden | None, command: str) -> d
     sources = sorted(p for p in files if p.endswith(".c"))
     files.update(build_files(name, compiled.board, sources, "\n".join(head)))
     files["mcugen_report.json"] = json.dumps(report(compiled), indent=2, sort_keys=True) + "\n"
+    plot = arena_plot_svg(compiled)
+    if plot is not None:
+        files["report/arena.svg"] = plot
     return files
+
+
+def arena_plot_svg(compiled: Compiled) -> bytes | None:
+    """The arena-over-time picture of `mcugen inspect --plot`, or None when matplotlib is not installed."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return None
+    from mcugen.memory_report import plot_arena
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "arena.svg"
+        plot_arena(compiled.problem, compiled.plan, path, title=f"{compiled.graph.name} arena")
+        return path.read_bytes()
 
 
 def _golden_context(compiled: Compiled, golden: Golden | None) -> dict[str, object] | None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from mcugen.bench import memory
+from mcugen.bench import build_time, memory
 
-BENCHMARKS = {"memory": memory.main}
+BENCHMARKS = {"memory": memory.main, "build": build_time.main}
 
 
 def main(argv: list[str] | None = None) -> int:
