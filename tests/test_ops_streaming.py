@@ -1,0 +1,71 @@
+"""The overlap gap of the window kernels, checked against a direct simulation of each kernel's access order."""
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mcugen.ir import Tensor
+from mcugen.ops.streaming import overlap_gap, window_first_reads
+
+
+def _trace(in_shape, out_shape, k, stride, pad, channel_reads):
+    """(reads, write) per output element in the order the kernels write: pixel by pixel, channel by channel."""
+    _, in_h, in_w, in_c = in_shape
+    _, out_h, out_w, out_c = out_shape
+    for oy in range(out_h):
+        for ox in range(out_w):
+            for oc in range(out_c):
+                reads = []
+                for ky in range(k[0]):
+                    for kx in range(k[1]):
+                        iy, ix = oy * stride[0] - pad[0] + ky, ox * stride[1] - pad[1] + kx
+                        if 0 <= iy < in_h and 0 <= ix < in_w:
+                            reads += [(iy * in_w + ix) * in_c + c for c in channel_reads(oc)]
+                yield reads, (oy * out_w + ox) * out_c + oc
+
+
+def _violations(trace, gap):
+    """Writes (at input-relative address write - gap) that destroy an input byte read later."""
+    trace = list(trace)
+    bad = 0
+    for t, (_, write) in enumerate(trace):
+        address = write - gap
+        if any(address in reads for reads, _ in trace[t + 1:]):
+            bad += 1
+    return bad
+
+
+shapes = st.tuples(st.integers(1, 5), st.integers(1, 5), st.integers(1, 3), st.integers(1, 3), st.integers(1, 2),
+                   st.integers(1, 2), st.integers(0, 1), st.integers(0, 1), st.sampled_from(["depthwise", "conv"]),
+                   st.integers(1, 3))
+
+
+@settings(max_examples=60, deadline=None)
+@given(shapes)
+def test_gap_is_exact_for_window_kernels(params):
+    in_h, in_w, kh, kw, sh, sw, ph, pw, kind, channels = params
+    ph, pw = min(ph, kh - 1), min(pw, kw - 1)
+    out_h, out_w = (in_h + 2 * ph - kh) // sh + 1, (in_w + 2 * pw - kw) // sw + 1
+    if out_h < 1 or out_w < 1:
+        return
+    in_c = channels
+    out_c = channels if kind == "depthwise" else channels + 1
+    x = Tensor(0, "x", (1, in_h, in_w, in_c), "int8")
+    y = Tensor(1, "y", (1, out_h, out_w, out_c), "int8")
+    pixels = window_first_reads(x, y, (kh, kw), (sh, sw), (1, 1), (ph, pw))
+    if kind == "depthwise":
+        first = (pixels[:, None] + np.arange(out_c)[None, :]).reshape(-1)
+        channel_reads = lambda oc: [oc]  # noqa: E731
+    else:
+        first = np.repeat(pixels, out_c)
+        channel_reads = lambda oc: range(in_c)  # noqa: E731
+    gap = overlap_gap(first)
+    trace = list(_trace(x.shape, y.shape, (kh, kw), (sh, sw), (ph, pw), channel_reads))
+    assert _violations(trace, gap) == 0
+    if gap > -(1 << 60):
+        assert _violations(trace, gap - 1) > 0  # the gap is the smallest safe one
+
+
+def test_elementwise_and_pointwise_gaps():
+    assert overlap_gap(np.arange(10)) == 0  # element i reads input i: same offset is safe
+    assert overlap_gap(np.repeat(np.arange(5) * 4, 4)) == 3  # 1x1 conv, 4 -> 4 channels
