@@ -186,9 +186,11 @@ def build_problem(graph: Graph, alignment: int) -> tuple[Problem, dict[int, int]
         lowering = ops.lowering_for(op.kind)
         reads = tuple(dict.fromkeys(buffer_of[t] for t in op.inputs if t >= 0 and t in buffer_of))
         writes = tuple(dict.fromkeys(buffer_of[t] for t in op.outputs if t in buffer_of))
+        # (input position, gap) pairs; a bare position means gap 0 (the output may take the input's slot)
+        declared = [entry if isinstance(entry, tuple) else (entry, 0) for entry in lowering.inplace_inputs(op, graph)]
         inplace = tuple(
-            (buffer_of[op.inputs[pos]], buffer_of[op.outputs[0]])
-            for pos in lowering.inplace_inputs(op, graph)
+            (buffer_of[op.inputs[pos]], buffer_of[op.outputs[0]], gap)
+            for pos, gap in declared
             if op.inputs[pos] in buffer_of and buffer_of[op.inputs[pos]] not in writes
         )
         planner_steps.append(Step(reads, writes, lowering.scratch_bytes(op, graph), inplace))

@@ -7,15 +7,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mcugen.planner import Plan, Problem, align_up, live_profile
+from mcugen.planner import Plan, Problem, align_up, live_profile, plan_overlaps
 
 
 def format_memory_table(problem: Problem, plan: Plan) -> str:
-    """The arena summary followed by one row per buffer and per kernel scratch, in order of first use."""
+    """The arena summary followed by one row per buffer and per kernel scratch, in order of first use; the last
+    column names the input a buffer overlaps (it is written over that input's already-read bytes) and the bytes
+    shared."""
     lines = _summary(problem, plan)
-    rows = [("id", "tensor", "bytes", "first", "last", "offset", "end")]
+    hosts: dict[str, list[str]] = {}
+    for i, o, shared in plan_overlaps(problem, plan):
+        hosts.setdefault(str(o), []).append(f"{i} ({shared:,} B)")
+    rows = [("id", "tensor", "bytes", "first", "last", "offset", "end", "overlaps")]
     for key, name, size, (first, last), offset in _regions(problem, plan):
-        rows.append((key, name, f"{size:,}", str(first), str(last), f"{offset:,}", f"{offset + size:,}"))
+        rows.append((key, name, f"{size:,}", str(first), str(last), f"{offset:,}", f"{offset + size:,}",
+                     ", ".join(hosts.get(key, []))))
     lines.append("")
     lines.extend(_columns(rows, right_aligned={2, 3, 4, 5, 6}))
     return "\n".join(lines)
@@ -35,6 +41,10 @@ def _summary(problem: Problem, plan: Plan) -> list[str]:
         f"order:        {order}",
         f"offsets by:   {plan.strategy}",
     ]
+    overlaps = plan_overlaps(problem, plan)
+    if overlaps:
+        saved = sum(shared for _, _, shared in overlaps)
+        lines.append(f"overlaps:     {len(overlaps)} outputs share {saved:,} bytes with the inputs they consume")
     if plan.gap_reason:
         lines.append(f"gap:          {plan.arena_size - plan.lower_bound:,} bytes above the bound: {plan.gap_reason}")
     return lines

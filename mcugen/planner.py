@@ -1,7 +1,15 @@
 """Static memory planning: an execution order for the ops and a byte offset in one arena for every activation.
 
 The planner works on a small, IR-independent description of the graph (Problem: buffer sizes and, per op, the
-buffers it reads and writes, its kernel scratch and its in-place pairs), so it can be tested on synthetic graphs.
+buffers it reads and writes, its kernel scratch and its overlap triples), so it can be tested on synthetic graphs.
+
+Overlap. A streaming kernel writes its output in increasing address order while it reads its input in increasing
+order, so the output may start below a dying input and run into it, as long as no write lands on an input byte that
+is still to be read. An op declares this as a triple (input, output, gap): with `gap` = max over the writes of
+(write position - smallest input position still to be read afterwards) + 1, every placement with
+offset(output) + gap <= offset(input) is safe. gap <= 0 includes the classic in-place slot (same offset). The triple
+is usable only when the input dies at the op (and is no graph output); then the pair needs
+max(size(input) + max(gap, 0), size(output)) bytes instead of the sum.
 
 Three questions are answered in turn:
 
@@ -9,10 +17,10 @@ Three questions are answered in turn:
    over the sets of executed steps finds the order with the smallest peak (exact, and fast while the graph's
    frontier stays narrow); wider graphs fall back to a beam search over the same states (and the file order).
 2. Lower bound. No arena can be smaller than the live bytes at the peak of the best order (sizes rounded up to
-   the alignment, in-place outputs counted inside their inputs). When the order search gives up, the bound is the
+   the alignment, overlapping pairs counted by their smallest union). When the order search gives up, the bound is the
    bytes every order must hold at once around each step (`forced_live_bound`), and it is marked as not exact.
 3. Offsets. Placing intervals in an arena is NP-hard in general, so several first-fit strategies are tried (by
-   size, lifetime, start, conflicts, area; with and without a preference for in-place slots), then an exact
+   size, lifetime, start, conflicts, area; with and without a preference for the tightest overlap), then an exact
    search on small problems and a bounded local search on the rest; the smallest arena wins.
 
 `verify_plan` checks a plan independently of how it was made.
@@ -43,8 +51,13 @@ class Step:
     inputs: tuple[int, ...]
     outputs: tuple[int, ...]
     scratch: int = 0
-    # (input buffer, output buffer): the output may take the input's offset when the input dies at this step.
-    inplace: tuple[tuple[int, int], ...] = ()
+    # (input buffer, output buffer, gap): when the input dies at this step, the output may overlap it provided
+    # offset(output) + gap <= offset(input). An (input, output) pair means gap 0, the classic in-place slot.
+    inplace: tuple[tuple[int, int, int], ...] = ()
+
+    def __post_init__(self):
+        triples = tuple((t[0], t[1], t[2] if len(t) > 2 else 0) for t in self.inplace)
+        object.__setattr__(self, "inplace", triples)
 
 
 @dataclass(frozen=True)
@@ -140,51 +153,74 @@ def compute_lifetimes(problem: Problem, order: list[int]) -> dict[int, tuple[int
     return {b: (first[b], last[b]) for b in first}
 
 
-def inplace_pairs(problem: Problem, order: list[int], lifetimes: dict[int, tuple[int, int]]) -> set[frozenset]:
-    """The in-place pairs that are usable in `order`: the input dies at the step, the output starts there and is
-    not larger. Only these pairs may share an offset (and then only exactly the same offset)."""
-    usable: set[frozenset] = set()
+def step_triples(problem: Problem, step: Step) -> dict[tuple[int, int], int]:
+    """The overlap triples of `step` that can ever be used, as {(input, output): gap}: the input is read and not
+    written by the step and is no graph output, the output is written and not read and is no graph input. A pair
+    declared twice keeps its larger (safer) gap."""
+    triples: dict[tuple[int, int], int] = {}
+    for i, o, gap in step.inplace:
+        if (
+            i != o and i in step.inputs and i not in step.outputs and i not in problem.graph_outputs
+            and o in step.outputs and o not in step.inputs and o not in problem.graph_inputs
+        ):
+            triples[i, o] = max(gap, triples.get((i, o), gap))
+    return triples
+
+
+def overlap_triples(
+    problem: Problem, order: list[int], lifetimes: dict[int, tuple[int, int]]
+) -> dict[tuple[int, int], int]:
+    """The triples usable in `order`, as {(input, output): gap}: the input dies at the step and the output starts
+    there. Only these pairs may overlap, and only with offset(output) + gap <= offset(input)."""
+    usable: dict[tuple[int, int], int] = {}
     for pos, index in enumerate(order):
-        for i, o in problem.steps[index].inplace:
-            if _pair_usable(problem, lifetimes, pos, i, o):
-                usable.add(frozenset((i, o)))
+        for (i, o), gap in step_triples(problem, problem.steps[index]).items():
+            if i in lifetimes and o in lifetimes and lifetimes[i][1] == pos and lifetimes[o][0] == pos:
+                usable[i, o] = gap
     return usable
 
 
-def _pair_usable(problem: Problem, lifetimes: dict[int, tuple[int, int]], pos: int, i: int, o: int) -> bool:
-    return (
-        i != o
-        and i in lifetimes
-        and o in lifetimes
-        and lifetimes[i][1] == pos
-        and lifetimes[o][0] == pos
-        and problem.sizes[o] <= problem.sizes[i]
+def overlap_allowed(offset_input: int, offset_output: int, gap: int) -> bool:
+    """The placement rule of a usable triple."""
+    return offset_output + gap <= offset_input
+
+
+def pair_saving(size_input: int, size_output: int, gap: int, alignment: int) -> int:
+    """Bytes a usable triple can save at most (aligned sizes): the sum minus the smallest union,
+    max(size_input + max(gap, 0), size_output) with the gap rounded up to the alignment (offsets are aligned)."""
+    union = max(size_input + align_up(max(gap, 0), alignment), size_output)
+    return max(0, size_input + size_output - union)
+
+
+def _max_overlap_saving(triples: list[tuple[int, int, int]], asize: dict[int, int], alignment: int) -> int:
+    """An upper bound on the bytes saved by overlaps at one step, exact when the step has one output or one
+    overlapping input. The inputs are disjoint from each other and so are the outputs, hence the overlaps inside
+    one buffer add up to at most its size; each pair overlaps at most its `pair_saving`.
+
+    Saving too much only weakens the lower bound, never breaks it."""
+    if not triples:
+        return 0
+    per_input: dict[int, int] = {}
+    per_output: dict[int, int] = {}
+    total = 0
+    for i, o, gap in triples:
+        saving = pair_saving(asize[i], asize[o], gap, alignment)
+        per_input[i] = per_input.get(i, 0) + saving
+        per_output[o] = per_output.get(o, 0) + saving
+        total += saving
+    return min(
+        total,
+        sum(min(asize[i], s) for i, s in per_input.items()),
+        sum(min(asize[o], s) for o, s in per_output.items()),
     )
-
-
-def _max_inplace_saving(pairs: list[tuple[int, int]], asize: dict[int, int]) -> int:
-    """Largest bytes saved by a matching of in-place pairs (each input hosts one output, each output one input).
-
-    Saving too much only weakens the lower bound, never breaks it, so a huge pair list falls back to an
-    over-estimate instead of an exponential search."""
-    if len(pairs) > 10:
-        return sum(max(asize[o] for _, o2 in pairs if o2 == o) for o in {o for _, o in pairs})
-    best = 0
-    for n in range(1, len(pairs) + 1):
-        for chosen in itertools.combinations(pairs, n):
-            ins = [i for i, _ in chosen]
-            outs = [o for _, o in chosen]
-            if len(set(ins)) == n and len(set(outs)) == n:
-                best = max(best, sum(asize[o] for o in outs))
-    return best
 
 
 # ---- live bytes and execution order -------------------------------------------------------------------------
 
 
 def live_profile(problem: Problem, order: list[int]) -> list[int]:
-    """Live bytes (aligned sizes, usable in-place outputs counted inside their input, plus scratch) at each
-    position of `order`; entry 0 is position -1 (graph inputs before the first step)."""
+    """Live bytes (aligned sizes, minus what usable overlaps can save, plus scratch) at each position of `order`;
+    entry 0 is position -1 (graph inputs before the first step)."""
     graph = _analyse(problem)
     lifetimes = compute_lifetimes(problem, order)
     live = [0] * (len(order) + 1)
@@ -193,8 +229,12 @@ def live_profile(problem: Problem, order: list[int]) -> list[int]:
             live[pos + 1] += graph.asize[b]
     for pos, index in enumerate(order):
         step = problem.steps[index]
-        pairs = [(i, o) for i, o in step.inplace if _pair_usable(problem, lifetimes, pos, i, o)]
-        live[pos + 1] += align_up(step.scratch, problem.alignment) - _max_inplace_saving(pairs, graph.asize)
+        triples = [
+            (i, o, gap) for (i, o), gap in step_triples(problem, step).items()
+            if lifetimes[i][1] == pos and lifetimes[o][0] == pos
+        ]
+        saving = _max_overlap_saving(triples, graph.asize, problem.alignment)
+        live[pos + 1] += align_up(step.scratch, problem.alignment) - saving
     return live
 
 
@@ -216,17 +256,19 @@ class _OrderSearch:
         self.successors = [
             [t for t in range(len(problem.steps)) if graph.preds[t] >> s & 1] for s in range(len(problem.steps))
         ]
-        self.facts = [self._step_facts(problem, graph, step, reader_mask, outputs) for step in problem.steps]
+        self.facts = [
+            self._step_facts(problem, graph, s, step, reader_mask, outputs) for s, step in enumerate(problem.steps)
+        ]
 
     @staticmethod
-    def _step_facts(problem: Problem, graph: _Graph, step: Step, reader_mask: dict, outputs: set) -> tuple:
-        """(bytes added while running, bytes kept after, [(input, its readers, size)] that may die, in-place pairs)."""
+    def _step_facts(problem: Problem, graph: _Graph, s: int, step: Step, reader_mask: dict, outputs: set) -> tuple:
+        """(bytes added while running, bytes kept after, [(input, its readers, size)] that may die, triples)."""
         new = {b for b in step.outputs if b not in step.inputs}
         running = sum(graph.asize[b] for b in new) + align_up(step.scratch, problem.alignment)
         kept = sum(graph.asize[b] for b in new if b in reader_mask or b in outputs)
         mortal = [(b, reader_mask[b], graph.asize[b]) for b in set(step.inputs) if b not in outputs]
-        pairs = [(i, o) for i, o in step.inplace if o in new and i != o and problem.sizes[o] <= problem.sizes[i]]
-        return running, kept, mortal, pairs
+        triples = [(i, o, gap) for (i, o), gap in step_triples(problem, step).items() if graph.producer[o] == s]
+        return running, kept, mortal, triples
 
     def start(self) -> tuple[int, int, tuple[int, ...]]:
         """(executed set, live bytes, ready steps) before the first step."""
@@ -235,13 +277,14 @@ class _OrderSearch:
 
     def execute(self, done: int, live: int, ready: tuple[int, ...], s: int) -> tuple[int, int, int, tuple[int, ...]]:
         """Run step s after the set `done`: (bytes live while it runs, new set, bytes live after, ready steps)."""
-        running, kept, mortal, pairs = self.facts[s]
+        running, kept, mortal, triples = self.facts[s]
         after = done | 1 << s
         dying = [(b, size) for b, readers, size in mortal if readers & ~after == 0]
         during = live + running
-        if pairs and dying:
+        if triples and dying:
             dead = {b for b, _ in dying}
-            during -= _max_inplace_saving([p for p in pairs if p[0] in dead], self.graph.asize)
+            usable = [t for t in triples if t[0] in dead]
+            during -= _max_overlap_saving(usable, self.graph.asize, self.problem.alignment)
         preds = self.graph.preds
         unlocked = tuple(t for t in self.successors[s] if preds[t] & ~after == 0)
         next_ready = tuple(sorted((*(t for t in ready if t != s), *unlocked)))
@@ -319,12 +362,11 @@ def forced_live_bound(problem: Problem, graph: _Graph) -> int:
             needed_after = b in outputs or reader_mask.get(b, 0) & descendants[s]
             if made_before and needed_after:
                 total += graph.asize[b]
-        pairs = [
-            (i, o) for i, o in step.inplace
-            if i != o and i not in outputs and not reader_mask[i] & descendants[s]
-            and problem.sizes[o] <= problem.sizes[i]
+        triples = [
+            (i, o, gap) for (i, o), gap in step_triples(problem, step).items()
+            if graph.producer[o] == s and not reader_mask[i] & descendants[s]
         ]
-        total += align_up(step.scratch, problem.alignment) - _max_inplace_saving(pairs, graph.asize)
+        total += align_up(step.scratch, problem.alignment) - _max_overlap_saving(triples, graph.asize, problem.alignment)
         bound = max(bound, total)
     return bound
 
@@ -343,58 +385,78 @@ class _Item:
 
 
 class _Layout:
-    """Items of one order with their conflicts: pairs live at the same position, except usable in-place pairs,
-    which may (only) share exactly the same offset."""
+    """Items of one order with their conflicts: pairs live at the same position must be disjoint, except the pairs
+    of a usable triple, which may overlap when offset(output) + gap <= offset(input)."""
 
-    def __init__(self, items: list[_Item], partners: set[frozenset]):
+    def __init__(self, items: list[_Item], triples: dict[tuple[int, int], int], alignment: int):
         self.items = items
+        self.alignment = alignment
         index = {item.key: k for k, item in enumerate(items)}
         self.conflicts: list[list[int]] = [[] for _ in items]
-        self.partners: list[list[int]] = [[] for _ in items]
+        # item -> {partner item: gap}, seen from either side of the triple
+        self.hosts: list[dict[int, int]] = [{} for _ in items]  # as output: partner inputs
+        self.guests: list[dict[int, int]] = [{} for _ in items]  # as input: partner outputs
         for a, b in itertools.combinations(range(len(items)), 2):
             if items[a].lo <= items[b].hi and items[b].lo <= items[a].hi:
                 self.conflicts[a].append(b)
                 self.conflicts[b].append(a)
-        for pair in partners:
-            a, b = (index[k] for k in pair)
-            self.partners[a].append(b)
-            self.partners[b].append(a)
+        for (i, o), gap in sorted(triples.items()):
+            self.hosts[index[o]][index[i]] = gap
+            self.guests[index[i]][index[o]] = gap
+        self.has_negative_gap = any(gap < 0 for gap in triples.values())
 
-    def first_fit(self, priority: list[int], prefer_inplace: bool, cutoff: int | None = None) -> dict[int, int] | None:
-        """Place items in `priority` order, each at the lowest offset clear of the conflicting items already placed
-        (or at an in-place partner's offset). None as soon as the arena would reach `cutoff`."""
+    def first_fit(self, priority: list[int], prefer_overlap: bool, cutoff: int | None = None) -> dict[int, int] | None:
+        """Place items in `priority` order, each at the lowest legal offset (or at the tightest overlap with a placed
+        partner). None as soon as the arena would reach `cutoff`."""
         offsets: dict[int, int] = {}
         top = 0
         for k in priority:
-            offset = self._place(k, offsets, prefer_inplace)
+            offset = self._place(k, offsets, prefer_overlap)
             offsets[k] = offset
             top = max(top, offset + self.items[k].size)
             if cutoff is not None and top >= cutoff:
                 return None
         return offsets
 
-    def _place(self, k: int, offsets: dict[int, int], prefer_inplace: bool) -> int:
-        size = self.items[k].size
-        shared = [offsets[p] for p in self.partners[k] if p in offsets]
-        fits = [o for o in sorted(shared) if self._clear(k, o, offsets)]
-        if prefer_inplace and fits:
-            return fits[0]
-        blocks = sorted((offsets[c], offsets[c] + self.items[c].size) for c in self.conflicts[k] if c in offsets)
+    def _place(self, k: int, offsets: dict[int, int], prefer_overlap: bool) -> int:
+        """The lowest legal offset for item k, or with `prefer_overlap` the lowest legal tightest-overlap slot next
+        to a placed partner (output at input - gap aligned down, input at output + gap aligned up), if any."""
+        blocked = sorted(self._blocked(k, offsets))
         offset = 0
-        for start, stop in blocks:
-            if start >= offset + size:
+        for lo, hi in blocked:
+            if lo >= offset:
                 break
-            offset = max(offset, stop)
-        return min([offset, *fits])
+            if offset < hi:
+                offset = align_up(hi, self.alignment)
+        if prefer_overlap:
+            slots = sorted(s for s in self._overlap_slots(k, offsets) if all(not lo < s < hi for lo, hi in blocked))
+            if slots:
+                return slots[0]
+        return offset
 
-    def _clear(self, k: int, offset: int, offsets: dict[int, int]) -> bool:
-        """True when item k at `offset` overlaps no placed conflicting item (partners at the same offset are fine)."""
-        end = offset + self.items[k].size
+    def _blocked(self, k: int, offsets: dict[int, int]) -> list[tuple[int, int]]:
+        """Open intervals (lo, hi) of offsets item k may not take, one per placed conflicting item."""
+        size = self.items[k].size
+        blocked = []
         for c in self.conflicts[k]:
-            if c in offsets and offsets[c] < end and offset < offsets[c] + self.items[c].size:
-                if not (offsets[c] == offset and c in self.partners[k]):
-                    return False
-        return True
+            if c not in offsets:
+                continue
+            lo, hi = offsets[c] - size, offsets[c] + self.items[c].size
+            if c in self.hosts[k]:  # k is the output: overlapping needs offset(k) <= offset(c) - gap
+                lo = max(lo, offsets[c] - self.hosts[k][c])
+            elif c in self.guests[k]:  # k is the input: overlapping needs offset(k) >= offset(c) + gap
+                hi = min(hi, offsets[c] + self.guests[k][c])
+            if lo < hi:
+                blocked.append((lo, hi))
+        return blocked
+
+    def _overlap_slots(self, k: int, offsets: dict[int, int]) -> set[int]:
+        align = self.alignment
+        slots = {
+            offsets[c] - align_up(max(gap, 0), align) for c, gap in self.hosts[k].items() if c in offsets
+        }
+        slots.update(align_up(offsets[c] + max(gap, 0), align) for c, gap in self.guests[k].items() if c in offsets)
+        return {s for s in slots if s >= 0}
 
     def arena(self, offsets: dict[int, int]) -> int:
         return max((offsets[k] + self.items[k].size for k in offsets), default=0)
@@ -414,25 +476,30 @@ def _priorities(layout: _Layout) -> dict[str, list[int]]:
         "start": by(lambda k: (items[k].lo, -items[k].size)),
         "conflict": by(lambda k: (-weight[k] - items[k].size, -items[k].size)),
         "area": by(lambda k: (-items[k].size * (items[k].hi - items[k].lo + 1), -items[k].size)),
+        # later buffers first: along a chain of overlaps each input then lands at its output + gap
+        "reverse": by(lambda k: (-items[k].lo, -items[k].size)),
     }
 
 
 def _heuristic_offsets(layout: _Layout) -> tuple[str, list[int], bool, dict[int, int]]:
-    """Best of the first-fit strategies: (name, priority, prefer_inplace, offsets)."""
+    """Best of the first-fit strategies: (name, priority, prefer_overlap, offsets)."""
     best = None
     for name, priority in _priorities(layout).items():
         for prefer in (False, True):
             offsets = layout.first_fit(priority, prefer)
-            label = name + ("+inplace" if prefer else "")
+            label = name + ("+overlap" if prefer else "")
             if best is None or layout.arena(offsets) < layout.arena(best[3]):
                 best = (label, priority, prefer, offsets)
     return best
 
 
 def _exact_offsets(layout: _Layout, floor: int, best: int) -> tuple[dict[int, int] | None, bool]:
-    """Exhaustive search over placement orders (first fit), which contains an optimal packing: placing the items
-    of any packing in increasing offset order, each at its lowest clear offset, never ends higher. Branches that
-    already reach the best arena found are cut. Returns (better offsets or None, whether the search finished)."""
+    """Exhaustive search over placement orders (first fit, or the tightest overlap), which contains an optimal
+    packing when no gap is negative: placing the items of any packing in increasing offset order (an output before
+    an input at the same offset), each at its lowest legal offset, never ends higher, because moving an item down
+    only relaxes the rule of a later input and a later output can overlap an earlier input only at the same
+    offset. Branches that already reach the best arena found are cut. Returns (better offsets or None, whether the
+    search finished)."""
     n = len(layout.items)
     found: dict[int, int] | None = None
     nodes = 0
@@ -514,7 +581,8 @@ class _Candidate:
 def _place_order(problem: Problem, graph: _Graph, order: list[int], floor: int) -> _Candidate:
     """Offsets for one order: the heuristics, then the exact search when small, else the local search."""
     lifetimes = compute_lifetimes(problem, order)
-    layout = _Layout(_items(problem, graph, order, lifetimes), inplace_pairs(problem, order, lifetimes))
+    triples = overlap_triples(problem, order, lifetimes)
+    layout = _Layout(_items(problem, graph, order, lifetimes), triples, problem.alignment)
     peak = max(live_profile(problem, order))
     name, priority, prefer, offsets = _heuristic_offsets(layout)
     arena = layout.arena(offsets)
@@ -522,7 +590,7 @@ def _place_order(problem: Problem, graph: _Graph, order: list[int], floor: int) 
         exact, finished = _exact_offsets(layout, peak, arena)
         if exact is not None:
             offsets, name = exact, "exact"
-        elif finished:
+        elif finished and not layout.has_negative_gap:
             name += " (proved optimal)"
     elif arena > max(peak, floor):
         priority, better = _local_search(layout, priority, prefer, offsets, max(peak, floor))
@@ -596,10 +664,22 @@ def _gap_reason(arena: int, bound: int, exact: bool, peak: int) -> str:
         reasons.append(f"the order with the smallest arena peaks at {peak} live bytes, above the bound")
     if arena > peak:
         reasons.append(
-            f"fragmentation: buffers living across the peak leave gaps, {arena - peak} bytes above the "
-            f"{peak} live at the peak"
+            f"fragmentation: buffers living across the peak (or chained overlaps, each output below its input) "
+            f"leave gaps, {arena - peak} bytes above the {peak} live at the peak"
         )
     return "; ".join(reasons)
+
+
+def plan_overlaps(problem: Problem, plan_: Plan) -> list[tuple[int, int, int]]:
+    """(input, output, bytes shared) of every usable triple whose regions overlap in `plan_`, by input then output:
+    the bytes each overlap saves."""
+    found = []
+    for (i, o), _ in sorted(overlap_triples(problem, plan_.order, plan_.lifetimes).items()):
+        start = max(plan_.offsets[i], plan_.offsets[o])
+        stop = min(plan_.offsets[i] + problem.sizes[i], plan_.offsets[o] + problem.sizes[o])
+        if stop > start:
+            found.append((i, o, stop - start))
+    return found
 
 
 # ---- verification ---------------------------------------------------------------------------------------------
@@ -607,18 +687,22 @@ def _gap_reason(arena: int, bound: int, exact: bool, peak: int) -> str:
 
 def verify_plan(problem: Problem, plan_: Plan) -> None:
     """Check `plan_` from scratch: a valid order, aligned offsets inside the arena, and no two regions that are live
-    at the same position overlapping (except a usable in-place pair at exactly the same offset). Raises PlanError."""
+    at the same position overlapping, except the input and output of a usable triple placed with
+    offset(output) + gap <= offset(input). Raises PlanError."""
     _verify_order(problem, plan_.order)
     align = problem.alignment
     if plan_.arena_size % align:
         raise PlanError(f"arena size {plan_.arena_size} is not a multiple of {align}")
     lifetimes = compute_lifetimes(problem, plan_.order)
     regions = _verify_regions(problem, plan_, lifetimes)
-    usable = inplace_pairs(problem, plan_.order, lifetimes)
+    usable = overlap_triples(problem, plan_.order, lifetimes)
     for (ka, oa, sa, la, ha), (kb, ob, sb, lb, hb) in itertools.combinations(regions, 2):
         if la <= hb and lb <= ha and oa < ob + sb and ob < oa + sa:
-            if not (oa == ob and frozenset((ka, kb)) in usable):
-                raise PlanError(f"{ka!r} [{oa}, {oa + sa}) and {kb!r} [{ob}, {ob + sb}) overlap while both live")
+            if (ka, kb) in usable and overlap_allowed(oa, ob, usable[ka, kb]):
+                continue
+            if (kb, ka) in usable and overlap_allowed(ob, oa, usable[kb, ka]):
+                continue
+            raise PlanError(f"{ka!r} [{oa}, {oa + sa}) and {kb!r} [{ob}, {ob + sb}) overlap while both live")
 
 
 def _verify_order(problem: Problem, order: list[int]) -> None:

@@ -63,3 +63,17 @@ def test_tflm_arena_matches_the_published_figure():
     arena = tflm_arena((DEFAULT_MODELS / "hello_world_int8.tflite").read_bytes())
     assert arena.total == 1504
     assert arena.head == 32
+
+
+def test_missed_overlap_hint_reads_triples():
+    from types import SimpleNamespace
+
+    from mcugen.bench.memory import missed_inplace
+    from mcugen.planner import Problem, Step, plan
+
+    def compiled(inplace):
+        problem = Problem({0: 64, 1: 128}, (Step((0,), (1,), inplace=inplace),), (0,), (1,))
+        return SimpleNamespace(problem=problem, plan=plan(problem), steps=[SimpleNamespace(kind="CONV_2D")])
+
+    assert "CONV_2D declares no overlap" in missed_inplace(compiled(()))
+    assert missed_inplace(compiled(((0, 1, 500),))) == ""

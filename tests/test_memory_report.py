@@ -57,3 +57,19 @@ def test_png_plot_is_written(planned, tmp_path):
     path = tmp_path / "arena.png"
     plot_arena(problem, result, path)
     assert path.read_bytes().startswith(b"\x89PNG")
+
+
+def test_table_names_the_overlapped_input_and_the_bytes_saved():
+    problem = Problem(
+        sizes={0: 256, 1: 256, 2: 16},
+        steps=(Step((0,), (1,), inplace=((0, 1, 40),)), Step((1,), (2,))),
+        graph_inputs=(0,),
+        graph_outputs=(2,),
+        names={0: "input", 1: "conv", 2: "logits"},
+    )
+    result = plan(problem)
+    text = format_memory_table(problem, result)
+    assert "overlaps:     1 outputs share 208 bytes with the inputs they consume" in text
+    row = next(line for line in text.splitlines() if line.startswith("1 "))
+    assert row.endswith("0 (208 B)")
+    assert "overlaps" in next(line for line in text.splitlines() if line.startswith("id "))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -83,12 +85,99 @@ def test_inplace_is_ignored_when_the_input_lives_on():
     assert result.arena_size == 3 * 64
 
 
-def test_inplace_needs_an_output_no_larger_than_the_input():
+def test_pairs_mean_gap_zero_and_the_output_may_run_past_the_input():
     sizes = {0: 32, 1: 64}
     problem = Problem(sizes, (Step((0,), (1,), inplace=((0, 1),)),), (0,), (1,))
+    assert problem.steps[0].inplace == ((0, 1, 0),)
     result = plan(problem)
     verify_plan(problem, result)
-    assert result.arena_size == 96
+    assert result.lower_bound == result.arena_size == 64
+    assert result.offsets == {0: 0, 1: 0}
+
+
+def gap_chain(sizes: list[int], gaps: list[int | None]) -> Problem:
+    """A chain whose step k may overlap its output with its input at the given gap (None: no triple)."""
+    steps = tuple(
+        Step((k,), (k + 1,), inplace=() if gap is None else ((k, k + 1, gap),)) for k, gap in enumerate(gaps)
+    )
+    return Problem(dict(enumerate(sizes)), steps, (0,), (len(sizes) - 1,))
+
+
+def test_gap_overlap_saves_exactly_the_expected_bytes():
+    # without overlap the chain peaks at 256 + 256 at step 0; with gap 40 it needs 256 + 48 (gap aligned to 16)
+    problem = gap_chain([256, 256, 16], [40, None])
+    result = plan(problem)
+    verify_plan(problem, result)
+    assert result.lower_bound == 256 + 48
+    assert result.lower_bound_exact
+    assert result.arena_size == 256 + 48
+    assert result.offsets[1] + 40 <= result.offsets[0] < result.offsets[1] + 256  # they do overlap
+    assert planner.plan_overlaps(problem, result) == [(0, 1, 256 - 48)]
+
+
+def test_a_gap_as_large_as_the_output_forbids_any_saving():
+    problem = gap_chain([128, 128], [128])
+    result = plan(problem)
+    verify_plan(problem, result)
+    assert result.lower_bound == result.arena_size == 256
+    assert planner.plan_overlaps(problem, result) == []
+
+
+def test_verify_enforces_the_gap_rule():
+    problem = gap_chain([256, 256], [40])
+    good = plan(problem)
+    for offsets in ({0: 48, 1: 0}, {0: 64, 1: 0}, {0: 256, 1: 0}, {0: 0, 1: 256}):
+        verify_plan(problem, Plan(**{**good.__dict__, "offsets": offsets, "arena_size": 512}))
+    for offsets in ({0: 32, 1: 0}, {0: 0, 1: 0}, {0: 0, 1: 48}):  # too close, or the output above the input
+        with pytest.raises(PlanError, match="overlap"):
+            verify_plan(problem, Plan(**{**good.__dict__, "offsets": offsets, "arena_size": 512}))
+
+
+def test_negative_gap_lets_the_output_start_above_the_input():
+    problem = gap_chain([128, 128], [-32])
+    result = plan(problem)
+    verify_plan(problem, result)
+    assert result.arena_size == 128
+    shifted = Plan(**{**result.__dict__, "offsets": {0: 0, 1: 32}, "arena_size": 160})
+    verify_plan(problem, shifted)
+    with pytest.raises(PlanError, match="overlap"):
+        verify_plan(problem, Plan(**{**result.__dict__, "offsets": {0: 0, 1: 48}, "arena_size": 176}))
+
+
+def test_output_larger_than_its_input_extends_past_the_input_end():
+    problem = gap_chain([64, 256], [16])
+    result = plan(problem)
+    verify_plan(problem, result)
+    assert result.lower_bound == result.arena_size == 256  # max(64 + 16, 256)
+    assert result.offsets[1] + 16 <= result.offsets[0]
+
+
+def test_one_output_may_overlap_two_dying_inputs():
+    sizes = {0: 64, 1: 64, 2: 64, 3: 192}
+    steps = (
+        Step((0,), (1,)),
+        Step((0,), (2,)),
+        Step((1, 2), (3,), inplace=((1, 3, 0), (2, 3, 0))),  # 64 + 64 + 192 without overlap
+    )
+    problem = Problem(sizes, steps, (0,), (3,))
+    result = plan(problem)
+    verify_plan(problem, result)
+    assert result.lower_bound == result.arena_size == 192
+    assert sorted(i for i, _, _ in planner.plan_overlaps(problem, result)) == [1, 2]
+
+
+def test_triple_is_unusable_when_the_input_is_a_graph_output():
+    problem = Problem({0: 64, 1: 64}, (Step((0,), (1,), inplace=((0, 1, -16),)),), (0,), (0, 1))
+    result = plan(problem)
+    verify_plan(problem, result)
+    assert result.lower_bound == result.arena_size == 128
+    with pytest.raises(PlanError, match="overlap"):
+        verify_plan(problem, Plan(**{**result.__dict__, "offsets": {0: 0, 1: 0}}))
+
+
+def test_plans_are_deterministic():
+    problem = diamond_problem()
+    assert plan(problem) == plan(problem)
 
 
 def test_scratch_is_planned_and_overlaps_nothing_live():
@@ -160,7 +249,10 @@ def random_dags(draw, max_steps: int = 14) -> Problem:
         outputs = tuple(range(len(sizes), len(sizes) + draw(st.integers(1, 2))))
         for b in outputs:
             sizes[b] = draw(st.integers(1, 300))
-        inplace = tuple((i, outputs[0]) for i in inputs if draw(st.booleans()))
+        inplace = tuple(
+            (i, draw(st.sampled_from(outputs)), draw(st.integers(-48, 320)))[: draw(st.sampled_from([2, 3, 3]))]
+            for i in inputs if draw(st.booleans())
+        )
         steps.append(Step(inputs, outputs, draw(st.sampled_from([0, 0, 40, 250])), inplace))
         available.extend(outputs)
     read = {b for s in steps for b in s.inputs}
@@ -169,11 +261,85 @@ def random_dags(draw, max_steps: int = 14) -> Problem:
     return Problem(sizes, tuple(steps), tuple(range(n_inputs)), outputs, alignment=alignment)
 
 
+def check_overlaps_independently(problem: Problem, result: Plan) -> None:
+    """Recheck a plan without the planner's code: regions live at the same step are disjoint, except a declared
+    (input, output, gap) whose input dies at that step (and is no graph output), whose output starts there, and
+    whose offsets satisfy offset(output) + gap <= offset(input) for every gap declared for the pair."""
+    first: dict[int, int] = {b: -1 for b in problem.graph_inputs}
+    last: dict[int, int] = {b: -1 for b in problem.graph_inputs}
+    for pos, index in enumerate(result.order):
+        for b in (*problem.steps[index].outputs, *problem.steps[index].inputs):
+            first.setdefault(b, pos)
+            last[b] = pos
+    end = len(result.order) - 1
+    for b in problem.graph_outputs:
+        first.setdefault(b, end)
+        last[b] = end
+    regions = [(b, result.offsets[b], problem.sizes[b], first[b], last[b]) for b in first]
+    for pos, index in enumerate(result.order):
+        if problem.steps[index].scratch:
+            regions.append(("scratch", result.scratch_offsets[index], problem.steps[index].scratch, pos, pos))
+    for (ka, oa, sa, la, ha), (kb, ob, sb, lb, hb) in itertools.combinations(regions, 2):
+        pos = max(la, lb)  # the first position where both are live
+        if not (pos <= min(ha, hb) and oa < ob + sb and ob < oa + sa):
+            continue
+        assert pos >= 0, f"graph inputs {ka} and {kb} overlap"
+        step = problem.steps[result.order[pos]]
+        by_key = {ka: (oa, la, ha), kb: (ob, lb, hb)}
+        for i, o in ((ka, kb), (kb, ka)):
+            gaps = [t[2] if len(t) > 2 else 0 for t in step.inplace if (t[0], t[1]) == (i, o)]
+            if gaps:
+                break
+        assert gaps, f"{ka} and {kb} overlap while both live"
+        (oi, _, last_i), (oo, first_o, _) = by_key[i], by_key[o]
+        assert last_i == pos and first_o == pos and i not in problem.graph_outputs, (i, o)
+        assert i in step.inputs and o in step.outputs and i not in step.outputs and o not in step.inputs
+        assert all(oo + gap <= oi for gap in gaps), (i, o, oi, oo, gaps)
+
+
+def simulate_bytes(problem: Problem, result: Plan) -> None:
+    """Run the plan on a byte-level model of the arena: every op streams, writing output byte w only after it has
+    read every input byte at position <= w - gap of each input it declares an overlap with (the most a kernel with
+    that gap may have left unread), and reading its other inputs at the end. Every byte read must still hold what
+    its producer wrote; so must the graph outputs at the end."""
+    arena: list[tuple[int, int] | None] = [None] * result.arena_size
+    for b in problem.graph_inputs:
+        for k in range(problem.sizes[b]):
+            arena[result.offsets[b] + k] = (b, k)
+
+    def read(b: int, k: int) -> None:
+        assert arena[result.offsets[b] + k] == (b, k), f"byte {k} of buffer {b} was overwritten before it was read"
+
+    for index in result.order:
+        step = problem.steps[index]
+        if step.scratch:
+            start = result.scratch_offsets[index]
+            arena[start:start + step.scratch] = [("scratch", index)] * step.scratch
+        unread = {b: 0 for b in step.inputs}  # next position of each input still to read
+        for o in step.outputs:
+            gaps = {i: max(t[2] if len(t) > 2 else 0 for t in step.inplace if t[:2] == (i, o))
+                    for i in step.inputs if any(t[:2] == (i, o) for t in step.inplace)}
+            for w in range(problem.sizes[o]):
+                for i, gap in gaps.items():
+                    while unread[i] < problem.sizes[i] and unread[i] <= w - gap:
+                        read(i, unread[i])
+                        unread[i] += 1
+                arena[result.offsets[o] + w] = (o, w)
+        for i, position in unread.items():
+            for k in range(position, problem.sizes[i]):
+                read(i, k)
+    for b in problem.graph_outputs:
+        for k in range(problem.sizes[b]):
+            read(b, k)
+
+
 @settings(max_examples=100, deadline=None)
 @given(random_dags())
 def test_random_plans_are_valid_and_never_beat_the_bound(problem):
     result = plan(problem)
     verify_plan(problem, result)
+    check_overlaps_independently(problem, result)
+    simulate_bytes(problem, result)
     assert result.arena_size >= result.lower_bound
     assert all(offset % problem.alignment == 0 for offset in result.offsets.values())
     assert all(offset % problem.alignment == 0 for offset in result.scratch_offsets.values())

@@ -181,20 +181,20 @@ def peak_contents(compiled) -> str:
 
 
 def missed_inplace(compiled) -> str:
-    """Name the peak op's input that dies there and is at least as large as the output, when the op's kernel
-    declares no in-place pair for it: the one change that would lower the bound without touching the planner."""
+    """Name the peak op's input that dies there when the op's kernel declares no overlap (input, output, gap) for
+    it: the one change that would lower the bound without touching the planner."""
     problem, plan = compiled.problem, compiled.plan
     position = plan.peak_step
     step = problem.steps[plan.order[position]]
-    declared = set(step.inplace)
+    declared = {(i, o) for i, o, _ in step.inplace}
     for o in step.outputs:
         for i in step.inputs:
             dies_here = plan.lifetimes[i][1] == position and i not in problem.graph_outputs
-            if dies_here and problem.sizes[o] <= problem.sizes[i] and (i, o) not in declared:
+            if dies_here and (i, o) not in declared:
                 op = compiled.steps[plan.order[position]]
                 return (
-                    f"{op.kind} declares no in-place input: its output ({problem.sizes[o]:,} B) could take the "
-                    f"dying input's slot ({problem.sizes[i]:,} B) if the kernel is safe in place"
+                    f"{op.kind} declares no overlap with its input: its output ({problem.sizes[o]:,} B) could be "
+                    f"written over the dying input ({problem.sizes[i]:,} B) if the kernel declared its gap"
                 )
     return ""
 

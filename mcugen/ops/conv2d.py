@@ -25,6 +25,7 @@ import numpy as np
 from mcugen.ir import Graph, Op, Tensor
 from mcugen.ops.base import Emitter, OpLowering, c_int_array, register, require_dtype, require_per_tensor_quant, \
     tensors
+from mcugen.ops.streaming import batch_one, window_gap
 from mcugen.quant import CLAMPING_ACTIVATIONS, activation_range, quantize_multiplier
 
 INPUT, FILTER, BIAS = 0, 1, 2
@@ -200,6 +201,18 @@ class Conv2D(OpLowering):
             return problems
         problems += check_window(op, x, y, filter_height, filter_width, out_channels)
         return problems or accumulator_problems(bias, per_channel_weights(w, 0))
+
+    def inplace_inputs(self, op: Op, graph: Graph) -> list[tuple[int, int]]:
+        # mcugen_conv2d_s8 writes pixel by pixel, channel by channel; each channel reads its group's window.
+        ins, outs = tensors(op, graph)
+        x, w, y = ins[INPUT], ins[FILTER], outs[OUTPUT]
+        if not batch_one(x, y):
+            return []
+        out_channels, filter_height, filter_width, filter_depth = w.shape
+        groups = x.shape[3] // filter_depth
+        group_start = (np.arange(out_channels) // (out_channels // groups)) * filter_depth
+        window = window_params(op, x, y, filter_height, filter_width)
+        return [(INPUT, window_gap(x, y, (filter_height, filter_width), window, group_start))]
 
     def lower(self, op: Op, graph: Graph, emit: Emitter) -> None:
         ins, outs = tensors(op, graph)

@@ -6,8 +6,11 @@ Quantization, padding and bias folding are those of CONV_2D (see mcugen/ops/conv
 
 from __future__ import annotations
 
+import numpy as np
+
 from mcugen.ir import Graph, Op
 from mcugen.ops.base import Emitter, OpLowering, c_int_array, register, tensors
+from mcugen.ops.streaming import batch_one, window_gap
 from mcugen.ops.conv2d import (accumulator_problems, channel_multipliers, check_activation, check_int8_io,
                                check_weights, check_window, emit_quant_arrays, folded_bias, output_range,
                                per_channel_weights, window_params)
@@ -41,6 +44,17 @@ class DepthwiseConv2D(OpLowering):
             return problems
         problems += check_window(op, x, y, filter_height, filter_width, out_channels)
         return problems or accumulator_problems(bias, per_channel_weights(w, CHANNEL_AXIS))
+
+    def inplace_inputs(self, op: Op, graph: Graph) -> list[tuple[int, int]]:
+        # mcugen_depthwise_conv2d_s8 writes pixel by pixel; output channel c reads input channel c / multiplier.
+        ins, outs = tensors(op, graph)
+        x, w, y = ins[INPUT], ins[FILTER], outs[OUTPUT]
+        if not batch_one(x, y):
+            return []
+        _, filter_height, filter_width, out_channels = w.shape
+        window = window_params(op, x, y, filter_height, filter_width)
+        channel = np.arange(out_channels) // op.options.depth_multiplier
+        return [(INPUT, window_gap(x, y, (filter_height, filter_width), window, channel))]
 
     def lower(self, op: Op, graph: Graph, emit: Emitter) -> None:
         ins, outs = tensors(op, graph)

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+import numpy as np
+
 from mcugen.ir import Graph, Op
 from mcugen.ops.base import OpLowering, register, require_dtype, require_per_tensor_quant, tensors
+from mcugen.ops.streaming import batch_one, window_gap
 from mcugen.quant import CLAMPING_ACTIVATIONS, activation_range
 
 INPUT, OUTPUT = 0, 0
@@ -63,6 +66,21 @@ class _Pool2D(OpLowering):
         elif min(expected[1:3]) < 1:
             problems.append(f"the {o.filter_height}x{o.filter_width} filter does not fit input {x.describe()}")
         return problems
+
+    def inplace_inputs(self, op: Op, graph: Graph) -> list[tuple[int, int]]:
+        # mcugen_pool2d_s8 writes pixel by pixel, channel by channel; channel c reads only channel c of its window.
+        ins, outs = tensors(op, graph)
+        x, y = ins[INPUT], outs[OUTPUT]
+        if not batch_one(x, y):
+            return []
+        o = op.options
+        window = {
+            "stride_height": o.stride_h,
+            "stride_width": o.stride_w,
+            "pad_top": pool_padding_before(x.shape[1], o.filter_height, o.stride_h, y.shape[1]),
+            "pad_left": pool_padding_before(x.shape[2], o.filter_width, o.stride_w, y.shape[2]),
+        }
+        return [(INPUT, window_gap(x, y, (o.filter_height, o.filter_width), window, np.arange(x.shape[3])))]
 
     def lower(self, op: Op, graph: Graph, emit) -> None:
         ins, outs = tensors(op, graph)

@@ -58,6 +58,17 @@ def overlap_gap(first_reads: np.ndarray, out_itemsize: int = 1) -> int:
     return int((last_written[constrained] - later[constrained]).max()) + 1
 
 
+def window_gap(x: Tensor, y: Tensor, filter_hw: tuple[int, int], window: dict[str, int],
+               channel_reads: np.ndarray) -> int:
+    """Gap of a window kernel writing pixel by pixel and, within a pixel, output channel k after reading its
+    window from input channel channel_reads[k] on. `window` holds the stride/dilation/pad fields of the kernel's
+    params struct."""
+    pixels = window_first_reads(x, y, filter_hw, (window["stride_height"], window["stride_width"]),
+                                (window.get("dilation_height", 1), window.get("dilation_width", 1)),
+                                (window["pad_top"], window["pad_left"]))
+    return overlap_gap((pixels[:, None] + channel_reads[None, :] * x.itemsize).reshape(-1))
+
+
 def batch_one(x: Tensor, y: Tensor) -> bool:
     """The gap computations assume one image; batched window ops simply get no overlap."""
     return len(x.shape) == 4 and len(y.shape) == 4 and x.shape[0] == 1 and y.shape[0] == 1
