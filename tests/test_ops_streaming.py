@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mcugen.ir import Tensor
-from mcugen.ops.streaming import overlap_gap, window_first_reads
+from mcugen.ops.streaming import overlap_gap, padded_reads, window_first_reads
 
 
 def _trace(in_shape, out_shape, k, stride, pad, channel_reads):
@@ -69,3 +69,18 @@ def test_gap_is_exact_for_window_kernels(params):
 def test_elementwise_and_pointwise_gaps():
     assert overlap_gap(np.arange(10)) == 0  # element i reads input i: same offset is safe
     assert overlap_gap(np.repeat(np.arange(5) * 4, 4)) == 3  # 1x1 conv, 4 -> 4 channels
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 4), st.integers(1, 4), st.integers(1, 3), st.lists(st.integers(0, 2), min_size=6, max_size=6))
+def test_gap_is_exact_for_padding(h, w, c, pads):
+    """mcugen_pad_s8 writes the output in address order, each interior element copying one input element."""
+    in_shape = (h, w, c)
+    before, after = pads[:3], pads[3:]
+    out_shape = tuple(n + b + a for n, b, a in zip(in_shape, before, after))
+    source = padded_reads(in_shape, out_shape, before)
+    gap = overlap_gap(source)
+    trace = [([int(s)] if s < (1 << 60) else [], p) for p, s in enumerate(source)]
+    assert _violations(trace, gap) == 0
+    if gap > -(1 << 60):
+        assert _violations(trace, gap - 1) > 0

@@ -11,6 +11,7 @@ import numpy as np
 
 from mcugen.ir import Graph, Op
 from mcugen.ops.base import OpLowering, register, require_dtype, tensors
+from mcugen.ops.streaming import overlap_gap, padded_reads
 
 INPUT, PADDINGS, CONSTANT_VALUES = 0, 1, 2
 OUTPUT = 0
@@ -47,6 +48,12 @@ class _Pad(OpLowering):
     def pad_value(self, op: Op, graph: Graph) -> int:
         return graph.tensors[op.outputs[OUTPUT]].quant.single_zero_point
 
+    def inplace_inputs(self, op: Op, graph: Graph) -> list[tuple[int, int]]:
+        # mcugen_pad_s8 writes the output in address order; each interior element copies one input element.
+        x, y = graph.tensors[op.inputs[INPUT]], graph.tensors[op.outputs[OUTPUT]]
+        pairs = np.asarray(graph.tensors[op.inputs[PADDINGS]].data, dtype=np.int64).reshape(-1, 2)
+        return [(INPUT, overlap_gap(padded_reads(x.shape, y.shape, pairs[:, 0])))]
+
     def lower(self, op: Op, graph: Graph, emit) -> None:
         x = graph.tensors[op.inputs[INPUT]]
         y = graph.tensors[op.outputs[OUTPUT]]
@@ -61,11 +68,9 @@ class _Pad(OpLowering):
         })
         emit.call("mcugen_pad_s8", params, emit.tensor(op.inputs[INPUT]), emit.tensor(op.outputs[OUTPUT]))
 
-
 @register
 class Pad(_Pad):
     kind = "PAD"
-
 
 @register
 class PadV2(_Pad):

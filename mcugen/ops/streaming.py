@@ -69,6 +69,14 @@ def window_gap(x: Tensor, y: Tensor, filter_hw: tuple[int, int], window: dict[st
     return overlap_gap((pixels[:, None] + channel_reads[None, :] * x.itemsize).reshape(-1))
 
 
+def padded_reads(in_shape: tuple[int, ...], out_shape: tuple[int, ...], pad_before) -> np.ndarray:
+    """For each output element of a constant padding, in address order, the input byte it copies (or none)."""
+    source = np.full(out_shape, _NO_READ, dtype=np.int64)
+    inside = tuple(slice(int(b), int(b) + n) for b, n in zip(pad_before, in_shape))
+    source[inside] = np.arange(int(np.prod(in_shape)), dtype=np.int64).reshape(in_shape)
+    return source.reshape(-1)
+
+
 def batch_one(x: Tensor, y: Tensor) -> bool:
     """The gap computations assume one image; batched window ops simply get no overlap."""
     return len(x.shape) == 4 and len(y.shape) == 4 and x.shape[0] == 1 and y.shape[0] == 1

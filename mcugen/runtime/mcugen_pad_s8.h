@@ -25,7 +25,8 @@ typedef struct {
  *
  * @param[in]  params  shapes, see mcugen_pad_params
  * @param[in]  input   int8, row-major input_shape
- * @param[out] output  int8, row-major output_shape; must not overlap the input
+ * @param[out] output  int8, row-major output_shape; may overlap the input only as mcugen's planner places it
+ *                     (output start at least the op's overlap gap below the input start)
  */
 void mcugen_pad_s8(const mcugen_pad_params *params, const int8_t *input, int8_t *output);
 
