@@ -15,8 +15,7 @@ setup-system:
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(APT_PACKAGES)
 
 setup-python:
-	$(PYTHON) -m pip install -q --upgrade pip
-	$(PYTHON) -m pip install -q --pre -e '.[test]'
+	$(PYTHON) -m pip install -q -e '.[test]'
 
 example: setup
 	mcugen build examples/wave_classifier/wave_int8.tflite --board nano33 -o build/wave_nano33

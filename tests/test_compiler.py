@@ -1,0 +1,25 @@
+import pytest
+
+from conftest import dev_model_params
+from mcugen.compiler import compile_model
+from mcugen.planner import verify_plan
+
+
+@pytest.mark.parametrize("path", dev_model_params())
+def test_every_dev_model_plans_at_its_bound_or_says_why(path):
+    compiled = compile_model(path, board="qemu-m4")
+    plan = compiled.plan
+    verify_plan(compiled.problem, plan)
+    assert plan.arena_size >= plan.lower_bound
+    assert plan.arena_size == plan.lower_bound or plan.gap_reason
+    # Every activation tensor has an aligned slot inside the arena.
+    for tensor in compiled.graph.activations():
+        offset = compiled.offset(tensor)
+        assert offset % compiled.problem.alignment == 0
+        assert offset + compiled.graph.tensors[tensor].nbytes <= plan.arena_size
+
+
+def test_alignment_is_configurable(model_path):
+    compiled = compile_model(model_path("mlperf_ic_resnet8_int8"), board="qemu-m4", alignment=64)
+    assert all(offset % 64 == 0 for offset in compiled.plan.offsets.values())
+    assert compiled.plan.arena_size % 64 == 0
