@@ -133,3 +133,22 @@ def test_inspect_prints_ops_and_plan(tmp_path, capsys):
     code, out, _ = _run(capsys, "inspect", path)
     assert code == 0
     assert "MAX_POOL_2D" in out and "arena:" in out and "lower bound" in out
+
+
+def test_flash_overflow_says_by_how_much(tmp_path, capsys, model_path):
+    # 748 KB of weights: more than the 512 KB of flash of a Nucleo-F446RE.
+    har = model_path("armzoo_har_cnn_int8")
+    code, _, err = _run(capsys, "build", har, "--board", "nucleo-f446re", "-o", tmp_path / "out")
+    _assert_clean_error(code, err, "bytes of flash", tmp_path / "out")
+    assert "over by" in err
+
+
+def test_inspect_memory_and_plot(tmp_path, capsys):
+    path = tmp_path / "pool.tflite"
+    path.write_bytes(_pool_model())
+    for suffix in ("png", "svg"):
+        plot = tmp_path / f"arena.{suffix}"
+        code, out, _ = _run(capsys, "inspect", path, "--memory", "--plot", plot)
+        assert code == 0
+        assert "lower bound" in out and "offset" in out
+        assert plot.stat().st_size > 1000
