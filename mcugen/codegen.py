@@ -85,6 +85,7 @@ class _OpEmitter:
         self.project, self.op, self.scratch_offset = project, op, scratch_offset
         self.lines: list[str] = []
         self.prefix = f"{project.compiled.graph.name}_op{op.index}"
+        self.struct_count = 0
 
     def tensor(self, index: int) -> str:
         return self.project.tensor_expr(index)
@@ -93,7 +94,8 @@ class _OpEmitter:
         return self.project.add_const(f"{self.prefix}_{suffix}", values, ctype, f"op {self.op.index} {suffix}")
 
     def params(self, ctype: str, fields: dict[str, object]) -> str:
-        symbol = f"{self.prefix}_params" + (f"{len(self.lines)}" if self.lines else "")
+        symbol = f"{self.prefix}_params" + (f"{self.struct_count}" if self.struct_count else "")
+        self.struct_count += 1
         body = ",\n".join(f"    .{name} = {c_value(value)}" for name, value in fields.items())
         self.project.params.append(f"static const {ctype} {symbol} = {{\n{body},\n}};")
         return f"&{symbol}"

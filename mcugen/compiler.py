@@ -138,9 +138,8 @@ def check_supported(graph: Graph) -> None:
 
 
 def _is_float_model(graph: Graph) -> bool:
-    return not any(t.dtype in ("int8", "uint8", "int16") for t in graph.tensors if not t.is_constant) and not any(
-        t.dtype == "int8" for t in graph.tensors
-    )
+    """No quantized tensor anywhere: a float32 model that was converted without integer quantization."""
+    return not any(t.dtype in ("int8", "uint8", "int16") for t in graph.tensors)
 
 
 def fold_constant_aliases(graph: Graph) -> None:
