@@ -125,13 +125,15 @@ def check_supported(graph: Graph) -> None:
     for t in graph.inputs + graph.outputs:
         if graph.tensors[t].dtype not in DTYPES:
             problems.append(f"  model input/output tensor {graph.tensors[t].describe()} has an unsupported type")
+        elif graph.tensors[t].is_constant:
+            problems.append(f"  model input/output tensor {graph.tensors[t].describe()} is a constant")
     lines = []
     if unsupported:
         lines.append(f"{source}: {len(unsupported)} op(s) that mcugen does not support:")
         lines.extend(unsupported)
         lines.append(f"  supported ops: {', '.join(ops.supported_ops())}")
     if problems:
-        lines.append(f"{source}: {len(problems)} op(s) with unsupported parameters:")
+        lines.append(f"{source}: {len(problems)} unsupported parameter(s) or tensor(s):")
         lines.extend(problems)
     if lines:
         raise UnsupportedModelError("\n".join(lines))
