@@ -28,12 +28,14 @@ def format_memory_table(problem: Problem, plan: Plan) -> str:
 
 
 def _summary(problem: Problem, plan: Plan) -> list[str]:
-    bound_kind = "exact minimum over execution orders" if plan.lower_bound_exact else (
+    bound_kind = "exact minimum of the live peak over execution orders" if plan.lower_bound_exact else (
         "bytes live in every execution order; the exact minimum was not searched"
     )
+    peak_bytes = max(live_profile(problem, plan.order))
+    if plan.lower_bound > peak_bytes:
+        bound_kind += f", raised by {plan.lower_bound - peak_bytes:,} bytes that chained overlaps must leave between tensors"
     moved = sum(1 for pos, index in enumerate(plan.order) if pos != index)
     order = "file order" if moved == 0 else f"reordered ({moved} of {len(plan.order)} steps moved): {plan.order}"
-    peak_bytes = max(live_profile(problem, plan.order))
     lines = [
         f"arena:        {plan.arena_size:,} bytes (alignment {problem.alignment})",
         f"lower bound:  {plan.lower_bound:,} bytes ({bound_kind}; sizes rounded up to the alignment)",

@@ -19,9 +19,13 @@ Three questions are answered in turn:
 2. Lower bound. No arena can be smaller than the live bytes at the peak of the best order (sizes rounded up to
    the alignment, overlapping pairs counted by their smallest union). When the order search gives up, the bound is the
    bytes every order must hold at once around each step (`forced_live_bound`), and it is marked as not exact.
+   Chains of pairs that must overlap add their gaps up, which can raise the bound above the peak (`drift_bound`).
 3. Offsets. Placing intervals in an arena is NP-hard in general, so several first-fit strategies are tried (by
    size, lifetime, start, conflicts, area; with and without a preference for the tightest overlap), then an exact
-   search on small problems and a bounded local search on the rest; the smallest arena wins.
+   search on small problems and a bounded local search on the rest; the smallest arena wins. While it is still
+   above the bound, a search that places the buffers in the order they are born, at their extreme legal offsets
+   for a target arena, takes over (`_sweep_offsets`): within its budget it is complete on chains such as
+   MobileNet's, where first fit lets every output drift below its input.
 
 `verify_plan` checks a plan independently of how it was made.
 """
@@ -38,6 +42,7 @@ ORDER_BEAM = 64  # sets of executed steps kept per layer by the heuristic order 
 MAX_EXACT_ITEMS = 9  # problems with at most this many items get an exhaustive offset search
 MAX_EXACT_NODES = 60_000  # nodes of that search before it gives up
 LOCAL_SEARCH_ROUNDS = 40  # passes of the priority-list local search
+SWEEP_NODES = 2_000  # placements the sweep search may try, over all its target arenas
 
 
 class PlanError(Exception):
@@ -91,6 +96,11 @@ class Plan:
 def align_up(value: int, alignment: int) -> int:
     """Round `value` up to a multiple of `alignment`."""
     return -(-value // alignment) * alignment
+
+
+def align_down(value: int, alignment: int) -> int:
+    """Round `value` down to a multiple of `alignment`."""
+    return value // alignment * alignment
 
 
 # ---- graph facts --------------------------------------------------------------------------------------------
@@ -336,9 +346,10 @@ def _unwind(history: list[dict[int, tuple]], final: int) -> list[int]:
     return order[::-1]
 
 
-def forced_live_bound(problem: Problem, graph: _Graph) -> int:
-    """A lower bound valid for every order: while step s runs, any buffer made before s (by an ancestor, or a
-    graph input) and needed after s (by a descendant, or a graph output) must be live, besides s's own buffers."""
+def _forced_steps(problem: Problem, graph: _Graph) -> list[tuple[int, list[tuple[int, int, int]]]]:
+    """Per step s, facts valid for every order: (bytes live while s runs before any overlap, the triples of s whose
+    input may die at s). While s runs, any buffer made before s (by an ancestor, or a graph input) and needed after
+    s (by a descendant, or a graph output) must be live, besides s's own buffers and scratch."""
     n = len(problem.steps)
     ancestors = [0] * n
     for s in range(n):  # the file order is topological, so ancestors are complete when reached
@@ -352,7 +363,7 @@ def forced_live_bound(problem: Problem, graph: _Graph) -> int:
                 descendants[a] |= 1 << s
     outputs = set(problem.graph_outputs)
     reader_mask = {b: _mask(r) for b, r in graph.readers.items()}
-    bound = sum(graph.asize[b] for b in set(problem.graph_inputs))
+    facts = []
     for s, step in enumerate(problem.steps):
         total = sum(graph.asize[b] for b in set(step.inputs) | set(step.outputs))
         for b in graph.asize:
@@ -366,9 +377,56 @@ def forced_live_bound(problem: Problem, graph: _Graph) -> int:
             (i, o, gap) for (i, o), gap in step_triples(problem, step).items()
             if graph.producer[o] == s and not reader_mask[i] & descendants[s]
         ]
-        total += align_up(step.scratch, problem.alignment) - _max_overlap_saving(triples, graph.asize, problem.alignment)
-        bound = max(bound, total)
+        facts.append((total + align_up(step.scratch, problem.alignment), triples))
+    return facts
+
+
+def forced_live_bound(problem: Problem, graph: _Graph) -> int:
+    """A lower bound valid for every order: the bytes every order holds while each step runs (`_forced_steps`),
+    minus what the step's overlaps can save."""
+    bound = sum(graph.asize[b] for b in set(problem.graph_inputs))
+    for total, triples in _forced_steps(problem, graph):
+        bound = max(bound, total - _max_overlap_saving(triples, graph.asize, problem.alignment))
     return bound
+
+
+def drift_bound(problem: Problem, floor: int) -> int:
+    """Raise the lower bound `floor` by the drift of chained overlaps, valid for every order.
+
+    In an arena of A bytes, the input and output of a triple must overlap when the step's bytes without that
+    overlap (`_forced_steps`, less what its other triples can save) exceed A; then offset(output) + gap <=
+    offset(input). Along a chain of such forced pairs each buffer sits at least the sum of the gaps below the
+    first, so A >= size(first) + the sum of the gaps: a chain of 8000-byte buffers with gaps of 384 and 64 needs
+    8000 plus all its gaps, more than the two neighbours live at the peak. A larger A forces fewer pairs, so the
+    smallest A that satisfies its own requirement (found by bisection) is the bound."""
+    graph = _analyse(problem)
+    align = problem.alignment
+    pairs = []  # (bytes without the overlap, input, output, gap aligned)
+    for total, triples in _forced_steps(problem, graph):
+        for t in triples:
+            others = [u for u in triples if u is not t]
+            bytes_apart = total - _max_overlap_saving(others, graph.asize, align)
+            pairs.append((bytes_apart, t[0], t[1], align_up(t[2], align)))
+    if not pairs:
+        return floor
+    rank = {b: graph.producer.get(b, -1) for b in graph.asize}
+
+    def required(arena: int) -> int:
+        """The smallest arena the pairs forced in an arena of `arena` bytes allow."""
+        below: dict[int, int] = {}  # buffer -> bytes its offset must keep below it
+        for bytes_apart, i, o, gap in sorted(pairs, key=lambda p: -rank[p[2]]):
+            if bytes_apart > arena:
+                below[i] = max(below.get(i, 0), gap + below.get(o, 0))
+        return max((graph.asize[b] + drop for b, drop in below.items()), default=0)
+
+    lo, hi = align_up(floor, align), align_up(max(floor, required(floor)), align)
+    while lo < hi:  # the smallest aligned arena at least as large as its own requirement
+        mid = align_down((lo + hi) // 2, align)
+        if mid >= required(mid):
+            hi = mid
+        else:
+            lo = mid + align
+    return lo
 
 
 # ---- offsets --------------------------------------------------------------------------------------------------
@@ -422,17 +480,34 @@ class _Layout:
         """The lowest legal offset for item k, or with `prefer_overlap` the lowest legal tightest-overlap slot next
         to a placed partner (output at input - gap aligned down, input at output + gap aligned up), if any."""
         blocked = sorted(self._blocked(k, offsets))
+        if prefer_overlap:
+            slots = sorted(s for s in self._overlap_slots(k, offsets) if all(not lo < s < hi for lo, hi in blocked))
+            if slots:
+                return slots[0]
+        return self._lowest(blocked)
+
+    def _lowest(self, blocked: list[tuple[int, int]]) -> int:
+        """The lowest aligned offset outside the open intervals `blocked` (sorted)."""
         offset = 0
         for lo, hi in blocked:
             if lo >= offset:
                 break
             if offset < hi:
                 offset = align_up(hi, self.alignment)
-        if prefer_overlap:
-            slots = sorted(s for s in self._overlap_slots(k, offsets) if all(not lo < s < hi for lo, hi in blocked))
-            if slots:
-                return slots[0]
         return offset
+
+    def extremes(self, k: int, offsets: dict[int, int], limit: int) -> list[int]:
+        """The legal offsets of item k that keep it below `limit` among the lowest, the tightest overlaps with its
+        placed partners and the highest, in that order and without repeats."""
+        blocked = sorted(self._blocked(k, offsets))
+        top = align_down(limit - self.items[k].size, self.alignment)
+        highest = top
+        for lo, hi in reversed(blocked):  # by decreasing start, so no interval already passed can cover it again
+            if lo < highest < hi:
+                highest = align_down(lo, self.alignment)
+        found = [self._lowest(blocked), *sorted(self._overlap_slots(k, offsets)), highest]
+        legal = (o for o in found if 0 <= o <= top and all(not lo < o < hi for lo, hi in blocked))
+        return list(dict.fromkeys(legal))
 
     def _blocked(self, k: int, offsets: dict[int, int]) -> list[tuple[int, int]]:
         """Open intervals (lo, hi) of offsets item k may not take, one per placed conflicting item."""
@@ -553,6 +628,65 @@ def _local_search(layout: _Layout, priority: list[int], prefer: bool, offsets: d
     return priority, offsets
 
 
+def _sweep_offsets(layout: _Layout, target: int, budget: int) -> tuple[dict[int, int] | None, int]:
+    """Offsets inside an arena of `target` bytes, placing the items in order of birth (the order the program runs)
+    and trying for each the extreme positions: lowest legal, highest legal, and the tightest overlap with each placed
+    partner. Chains of overlapping ops (each output below its input, or jumping back to the top) need exactly these
+    choices: along a chain the legal offsets of the next buffer form at most two intervals whose ends come from
+    the extreme offsets of the previous one, so on a chain the search is complete. Dead ends are remembered by the
+    offsets of the items still live, so a chain costs few placements per step.
+
+    Returns (offsets, or None when nothing is found within `budget` placements; the placements used)."""
+    items = layout.items
+    sweep = sorted(range(len(items)), key=lambda k: (items[k].lo, -items[k].size, k))
+    # per depth, the items placed before it that later items may still conflict with
+    live = [[j for j in sweep[:depth] if items[j].hi >= items[k].lo] for depth, k in enumerate(sweep)]
+    failed: set[tuple] = set()
+    nodes = 0
+
+    def extend(depth: int, offsets: dict[int, int]) -> bool | None:
+        """True when placed (offsets complete), False on a dead end, None when the budget runs out."""
+        nonlocal nodes
+        if depth == len(sweep):
+            return True
+        key = (depth, *(offsets[j] for j in live[depth]))
+        if key in failed:
+            return False
+        k = sweep[depth]
+        for offset in layout.extremes(k, offsets, target):
+            nodes += 1
+            if nodes > budget:
+                return None
+            offsets[k] = offset
+            result = extend(depth + 1, offsets)
+            if result is None or result:
+                return result
+            del offsets[k]
+        failed.add(key)
+        return False
+
+    offsets: dict[int, int] = {}
+    return (offsets if extend(0, offsets) else None), nodes
+
+
+def _sweep_search(layout: _Layout, floor: int, best: int) -> dict[int, int] | None:
+    """The smallest arena the sweep search reaches between `floor` and `best` (exclusive) by bisection on the
+    target, or None. The targets share a budget of placements, so the result does not depend on the machine."""
+    align = layout.alignment
+    budget = SWEEP_NODES
+    lo, hi = align_up(floor, align), align_up(best, align) - align  # targets still worth trying
+    found = None
+    while lo <= hi and budget > 0:
+        target = lo if found is None and lo == align_up(floor, align) else align_down((lo + hi) // 2, align)
+        offsets, used = _sweep_offsets(layout, target, budget)
+        budget -= used
+        if offsets is None:
+            lo = target + align
+        else:
+            found, hi = offsets, align_up(layout.arena(offsets), align) - align
+    return found
+
+
 def _items(problem: Problem, graph: _Graph, order: list[int], lifetimes: dict[int, tuple[int, int]]) -> list[_Item]:
     items = [_Item(b, graph.asize[b], lo, hi) for b, (lo, hi) in sorted(lifetimes.items())]
     for pos, index in enumerate(order):
@@ -579,23 +713,31 @@ class _Candidate:
 
 
 def _place_order(problem: Problem, graph: _Graph, order: list[int], floor: int) -> _Candidate:
-    """Offsets for one order: the heuristics, then the exact search when small, else the local search."""
+    """Offsets for one order: the heuristics, then the exact search when small, else the local search; then, while
+    above the bound, the sweep search."""
     lifetimes = compute_lifetimes(problem, order)
     triples = overlap_triples(problem, order, lifetimes)
     layout = _Layout(_items(problem, graph, order, lifetimes), triples, problem.alignment)
     peak = max(live_profile(problem, order))
+    floor = max(peak, floor)
     name, priority, prefer, offsets = _heuristic_offsets(layout)
     arena = layout.arena(offsets)
-    if arena > peak and len(layout.items) <= MAX_EXACT_ITEMS:
-        exact, finished = _exact_offsets(layout, peak, arena)
+    proved = False
+    if arena > floor and len(layout.items) <= MAX_EXACT_ITEMS:
+        exact, finished = _exact_offsets(layout, floor, arena)
+        proved = finished and not layout.has_negative_gap
         if exact is not None:
-            offsets, name = exact, "exact"
-        elif finished and not layout.has_negative_gap:
+            offsets, name, arena = exact, "exact", layout.arena(exact)
+        elif proved:
             name += " (proved optimal)"
-    elif arena > max(peak, floor):
-        priority, better = _local_search(layout, priority, prefer, offsets, max(peak, floor))
+    elif arena > floor:
+        priority, better = _local_search(layout, priority, prefer, offsets, floor)
         if layout.arena(better) < arena:
-            offsets, name = better, name + "+search"
+            offsets, name, arena = better, name + "+search", layout.arena(better)
+    if arena > floor and not proved:
+        swept = _sweep_search(layout, floor, arena)
+        if swept is not None:
+            offsets, name = swept, "sweep"
     return _Candidate(order, lifetimes, layout, offsets, name, peak)
 
 
@@ -613,6 +755,7 @@ def plan(problem: Problem) -> Plan:
         searched, searched_peak = min_peak_order(problem, graph, beam=ORDER_BEAM)
         bound = forced_live_bound(problem, graph)
         exact = searched_peak == bound or max(live_profile(problem, file_order)) == bound
+    bound = drift_bound(problem, bound)
     # The file order goes first: when it reaches the bound, the generated code follows the model as written.
     candidates = []
     for order in _unique([file_order, searched]):
