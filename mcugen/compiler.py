@@ -70,9 +70,6 @@ class Compiled:
     fit: MemoryFit
     warnings: list[str] = field(default_factory=list)
 
-    def execution_order(self) -> list[Op]:
-        return [self.steps[i] for i in self.plan.order]
-
     def offset(self, tensor: int) -> int:
         return self.plan.offsets[self.buffer_of[tensor]]
 

@@ -39,12 +39,6 @@ def quantize_multiplier(real_multiplier: float) -> tuple[int, int]:
     return int(q_fixed), int(shift)
 
 
-def quantize_multiplier_smaller_than_one(real_multiplier: float) -> tuple[int, int]:
-    """As quantize_multiplier, for 0 < m < 1 (the shift is then <= 0)."""
-    assert 0.0 < real_multiplier < 1.0, real_multiplier
-    return quantize_multiplier(real_multiplier)
-
-
 def _round_half_away(x: float) -> int:
     """std::round semantics (TfLiteRound): halves go away from zero."""
     return int(math.floor(abs(x) + 0.5)) * (1 if x >= 0 else -1)

@@ -53,9 +53,11 @@ class OpLowering:
         """Bytes of kernel scratch the op needs while it runs (planned in the arena)."""
         return 0
 
-    def inplace_inputs(self, op: Op, graph: Graph) -> list[int]:
-        """Input positions whose buffer output 0 may overwrite when that input dies at this op.
-        Only for kernels where output[i] depends on input[i] alone and is written after it is read."""
+    def inplace_inputs(self, op: Op, graph: Graph) -> list[int | tuple[int, int]]:
+        """Inputs whose memory output 0 may reuse when that input dies at this op, as (input position, gap):
+        the output may overlap the input provided it starts at least `gap` bytes below it (mcugen/ops/streaming.py
+        computes the gap from a kernel's access order). A bare position means gap 0: the classic in-place case of
+        kernels where output[i] depends on input[i] alone and is written after it is read."""
         return []
 
     def lower(self, op: Op, graph: Graph, emit: Emitter) -> None:
