@@ -24,11 +24,7 @@ def input_scaling(beta: float, input_scale: float) -> tuple[int, int, int] | Non
     real = min(float(beta) * float(input_scale) * (1 << (31 - SCALED_DIFF_INTEGER_BITS)), (1 << 31) - 1.0)
     if not real > 1.0:
         return None
-    if real >= (1 << 30):
-        # Beyond quantize_multiplier's range (it caps the shift at 30): the mantissa is real / 2^31 itself.
-        multiplier, left_shift = int(math.floor(real + 0.5)), 31
-    else:
-        multiplier, left_shift = quantize_multiplier(real)
+    multiplier, left_shift = quantize_multiplier(real)
     # The largest |difference| whose scaled value stays inside the Q5.26 range, rounded down.
     radius = math.floor(((1 << SCALED_DIFF_INTEGER_BITS) - 1) * (1 << (31 - SCALED_DIFF_INTEGER_BITS))
                         / (1 << left_shift))
