@@ -17,8 +17,8 @@ DEFAULT_GOLDEN = 5
 def cmd_build(args: argparse.Namespace) -> int:
     from mcugen.codegen import render_project, write_project
     from mcugen.compiler import compile_model
+    from mcugen.golden import golden_vectors
     from mcugen.reference import reference_available
-    from mcugen.verify import golden_vectors
 
     start = time.perf_counter()
     compiled = compile_model(args.model, board=args.board, alignment=args.alignment,

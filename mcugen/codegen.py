@@ -6,6 +6,7 @@ the op lowerings. Output is deterministic: no timestamps, no absolute paths, sor
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import shutil
 import tempfile
@@ -19,19 +20,11 @@ import numpy as np
 from mcugen import __version__, ops
 from mcugen.compiler import Compiled
 from mcugen.errors import McugenError
-from mcugen.golden import input_streams
+from mcugen.golden import Golden, input_streams
 from mcugen.ir import DTYPES, Op, Tensor
 
 RUNTIME_PACKAGE = "mcugen.runtime"
 VALUES_PER_LINE = 16
-
-
-@dataclass(frozen=True)
-class Golden:
-    """Expected outputs of the self-test: for vector v and output j, expected[v][j]."""
-
-    seed: int
-    expected: list[list[np.ndarray]]
 
 
 @dataclass
@@ -282,9 +275,7 @@ def render_project(compiled: Compiled, golden: Golden | None, command: str) -> d
 
 def arena_plot_svg(compiled: Compiled) -> bytes | None:
     """The arena-over-time picture of `mcugen inspect --plot`, or None when matplotlib is not installed."""
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("matplotlib") is None:
         return None
     from mcugen.memory_report import plot_arena
 

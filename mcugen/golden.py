@@ -8,10 +8,16 @@ embedded. Float inputs are `k * step` with `k` a 16-bit integer: one float32 mul
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mcugen.errors import McugenError
 from mcugen.ir import Graph, Tensor
+from mcugen.reference import run_reference
+
+if TYPE_CHECKING:
+    from mcugen.compiler import Compiled
 
 SEED_MIX = 0x9E3779B9  # golden-ratio increment: distinct seeds give unrelated streams
 
@@ -25,6 +31,14 @@ def hash32(counter: np.ndarray) -> np.ndarray:
     x *= np.uint32(0x846CA68B)
     x ^= x >> np.uint32(16)
     return x
+
+
+@dataclass(frozen=True)
+class Golden:
+    """Expected outputs of the self-test: for vector v and output j, expected[v][j]."""
+
+    seed: int
+    expected: list[list[np.ndarray]]
 
 
 @dataclass(frozen=True)
@@ -79,3 +93,11 @@ def _values(r: np.ndarray, stream: InputStream) -> np.ndarray:
     if stream.dtype == "int32":
         return r.view(np.int32)
     raise ValueError(f"no input generator for {stream.dtype}")
+
+
+def golden_vectors(compiled: Compiled, model_bytes: bytes, count: int, seed: int) -> Golden:
+    """`count` seeded inputs and the TFLite Micro reference's outputs for them."""
+    if count < 1:
+        raise McugenError("the number of golden inputs must be at least 1")
+    vectors = make_inputs(compiled.graph, count, seed)
+    return Golden(seed=seed, expected=run_reference(model_bytes, vectors, len(compiled.graph.outputs)))

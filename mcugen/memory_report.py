@@ -33,7 +33,8 @@ def _summary(problem: Problem, plan: Plan) -> list[str]:
     )
     peak_bytes = max(live_profile(problem, plan.order))
     if plan.lower_bound > peak_bytes:
-        bound_kind += f", raised by {plan.lower_bound - peak_bytes:,} bytes that chained overlaps must leave between tensors"
+        raised = plan.lower_bound - peak_bytes
+        bound_kind += f", raised by {raised:,} bytes that chained overlaps must leave between tensors"
     moved = sum(1 for pos, index in enumerate(plan.order) if pos != index)
     order = "file order" if moved == 0 else f"reordered ({moved} of {len(plan.order)} steps moved): {plan.order}"
     lines = [

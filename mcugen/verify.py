@@ -12,11 +12,10 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mcugen.codegen import Golden, render_project, write_project
+from mcugen.codegen import render_project, write_project
 from mcugen.compiler import Compiled, compile_model
-from mcugen.errors import McugenError, ToolchainError
-from mcugen.golden import make_inputs
-from mcugen.reference import run_reference
+from mcugen.errors import ToolchainError
+from mcugen.golden import golden_vectors
 
 _IDENTICAL = re.compile(r"^mcugen: output (\d+) identical on (\d+) vectors")
 _MISMATCH = re.compile(r"^mcugen: output (\d+) MISMATCH on (\d+) of (\d+) vectors, first at vector (\d+) index (\d+)")
@@ -97,13 +96,6 @@ def verify_model(
     )
     report.outputs, report.passed = parse_selftest(result.stdout, compiled)
     return report
-
-
-def golden_vectors(compiled: Compiled, model_bytes: bytes, count: int, seed: int) -> Golden:
-    if count < 1:
-        raise McugenError("the number of golden inputs must be at least 1")
-    vectors = make_inputs(compiled.graph, count, seed)
-    return Golden(seed=seed, expected=run_reference(model_bytes, vectors, len(compiled.graph.outputs)))
 
 
 def parse_selftest(stdout: str, compiled: Compiled) -> tuple[list[OutputResult], bool]:

@@ -3,8 +3,6 @@
 import json
 
 import numpy as np
-import pytest
-
 from mcugen.cli import main
 from modelgen import ModelBuilder
 

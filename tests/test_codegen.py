@@ -5,7 +5,7 @@ import numpy as np
 
 from mcugen.codegen import c_float, c_int, comment_safe, render_project, write_project
 from mcugen.compiler import compile_model
-from mcugen.verify import golden_vectors
+from mcugen.golden import golden_vectors
 from modelgen import ModelBuilder
 
 

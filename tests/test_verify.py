@@ -2,12 +2,12 @@
 
 import numpy as np
 
-from mcugen.codegen import Golden, render_project, write_project
+from mcugen.codegen import render_project, write_project
 from mcugen.compiler import compile_model
 from mcugen.emulate import build_host, run_host
-from mcugen.golden import make_inputs
+from mcugen.golden import golden_vectors, make_inputs
 from mcugen.reference import run_reference
-from mcugen.verify import golden_vectors, parse_selftest, verify_model
+from mcugen.verify import parse_selftest, verify_model
 from modelgen import ModelBuilder
 
 

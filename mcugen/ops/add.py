@@ -12,7 +12,8 @@ traverse contiguously (or both repeat) are merged first, so e.g. [1, 8, 8, 16] +
 from __future__ import annotations
 
 from mcugen.ir import Graph, Op
-from mcugen.ops.base import Emitter, OpLowering, register, require_dtype, require_per_tensor_quant, tensors
+from mcugen.ops.base import (Emitter, OpLowering, operand, register, require_dtype, require_per_tensor_quant, result,
+                             tensors)
 from mcugen.ops.conv2d import check_activation, output_range
 from mcugen.quant import quantize_multiplier
 
@@ -100,8 +101,7 @@ class Add(OpLowering):
                 if extended(graph.tensors[op.inputs[position]].shape, len(y.shape)) == tuple(y.shape)]
 
     def lower(self, op: Op, graph: Graph, emit: Emitter) -> None:
-        ins, outs = tensors(op, graph)
-        a, b, y = ins[INPUT1], ins[INPUT2], outs[OUTPUT]
+        a, b, y = operand(op, graph, INPUT1), operand(op, graph, INPUT2), result(op, graph, OUTPUT)
         act_min, act_max = output_range(op, y)
         rank = max(len(a.shape), len(b.shape))
         same_shape = extended(a.shape, rank) == extended(b.shape, rank)

@@ -83,6 +83,21 @@ def tensors(op: Op, graph: Graph) -> tuple[list[Tensor | None], list[Tensor]]:
     return ins, outs
 
 
+def operand(op: Op, graph: Graph, position: int) -> Tensor | None:
+    """Input `position` of the op, or None where the model omits it (missing, or marked -1)."""
+    if position >= len(op.inputs) or op.inputs[position] < 0:
+        return None
+    return graph.tensors[op.inputs[position]]
+
+
+def result(op: Op, graph: Graph, position: int = 0) -> Tensor:
+    return graph.tensors[op.outputs[position]]
+
+
+def require_int8_io(x: Tensor | None, y: Tensor) -> list[str]:
+    return require_dtype(x, "input", ("int8",)) + require_dtype(y, "output", ("int8",))
+
+
 def require_dtype(t: Tensor | None, role: str, allowed: tuple[str, ...]) -> list[str]:
     if t is None:
         return [f"{role} tensor is missing"]

@@ -23,8 +23,8 @@ from __future__ import annotations
 import numpy as np
 
 from mcugen.ir import Graph, Op, Tensor
-from mcugen.ops.base import Emitter, OpLowering, c_int_array, register, require_dtype, require_per_tensor_quant, \
-    tensors
+from mcugen.ops.base import (Emitter, OpLowering, c_int_array, operand, register, require_dtype, require_int8_io,
+                             require_per_tensor_quant, result)
 from mcugen.ops.streaming import batch_one, window_gap
 from mcugen.quant import CLAMPING_ACTIVATIONS, activation_range, quantize_multiplier
 
@@ -63,9 +63,16 @@ def output_range(op: Op, output: Tensor) -> tuple[int, int]:
                             output.quant.single_zero_point)
 
 
+def weighted_operands(op: Op, graph: Graph) -> tuple[Tensor | None, Tensor | None, Tensor | None, Tensor]:
+    """(input, filter or weights, bias or None, output): the operand order of CONV_2D, DEPTHWISE_CONV_2D and
+    FULLY_CONNECTED."""
+    return (operand(op, graph, INPUT), operand(op, graph, FILTER), operand(op, graph, BIAS),
+            result(op, graph, OUTPUT))
+
+
 def check_int8_io(x: Tensor | None, y: Tensor) -> list[str]:
     """An int8 input and output, each quantized per tensor."""
-    problems = require_dtype(x, "input", ("int8",)) + require_dtype(y, "output", ("int8",))
+    problems = require_int8_io(x, y)
     if not problems:
         problems += require_per_tensor_quant(x, "input") + require_per_tensor_quant(y, "output")
     return problems
@@ -184,9 +191,7 @@ class Conv2D(OpLowering):
     kind = "CONV_2D"
 
     def check(self, op: Op, graph: Graph) -> list[str]:
-        ins, outs = tensors(op, graph)
-        x, w, y = ins[INPUT], ins[FILTER] if len(ins) > FILTER else None, outs[OUTPUT]
-        bias = ins[BIAS] if len(ins) > BIAS else None
+        x, w, bias, y = weighted_operands(op, graph)
         problems = check_int8_io(x, y) + check_activation(op)
         if problems:
             return problems
@@ -204,8 +209,7 @@ class Conv2D(OpLowering):
 
     def inplace_inputs(self, op: Op, graph: Graph) -> list[tuple[int, int]]:
         # mcugen_conv2d_s8 writes pixel by pixel, channel by channel; each channel reads its group's window.
-        ins, outs = tensors(op, graph)
-        x, w, y = ins[INPUT], ins[FILTER], outs[OUTPUT]
+        x, w, _, y = weighted_operands(op, graph)
         if not batch_one(x, y):
             return []
         out_channels, filter_height, filter_width, filter_depth = w.shape
@@ -215,9 +219,7 @@ class Conv2D(OpLowering):
         return [(INPUT, window_gap(x, y, (filter_height, filter_width), window, group_start))]
 
     def lower(self, op: Op, graph: Graph, emit: Emitter) -> None:
-        ins, outs = tensors(op, graph)
-        x, w, y = ins[INPUT], ins[FILTER], outs[OUTPUT]
-        bias = ins[BIAS] if len(ins) > BIAS else None
+        x, w, bias, y = weighted_operands(op, graph)
         out_channels, filter_height, filter_width, filter_depth = w.shape
         groups = x.shape[3] // filter_depth
         multipliers, shifts = channel_multipliers(x.quant.single_scale, w.quant.scale, y.quant.single_scale,

@@ -9,14 +9,13 @@ from __future__ import annotations
 import numpy as np
 
 from mcugen.ir import Graph, Op
-from mcugen.ops.base import Emitter, OpLowering, c_int_array, register, tensors
-from mcugen.ops.streaming import batch_one, window_gap
+from mcugen.ops.base import Emitter, OpLowering, c_int_array, register
 from mcugen.ops.conv2d import (accumulator_problems, channel_multipliers, check_activation, check_int8_io,
                                check_weights, check_window, emit_quant_arrays, folded_bias, output_range,
-                               per_channel_weights, window_params)
+                               per_channel_weights, weighted_operands, window_params)
+from mcugen.ops.streaming import batch_one, window_gap
 
-INPUT, FILTER, BIAS = 0, 1, 2
-OUTPUT = 0
+INPUT, FILTER, OUTPUT = 0, 1, 0  # positions, as in mcugen.ops.conv2d.weighted_operands
 CHANNEL_AXIS = 3  # of the filter
 
 
@@ -25,9 +24,7 @@ class DepthwiseConv2D(OpLowering):
     kind = "DEPTHWISE_CONV_2D"
 
     def check(self, op: Op, graph: Graph) -> list[str]:
-        ins, outs = tensors(op, graph)
-        x, w, y = ins[INPUT], ins[FILTER] if len(ins) > FILTER else None, outs[OUTPUT]
-        bias = ins[BIAS] if len(ins) > BIAS else None
+        x, w, bias, y = weighted_operands(op, graph)
         problems = check_int8_io(x, y) + check_activation(op)
         if problems:
             return problems
@@ -47,8 +44,7 @@ class DepthwiseConv2D(OpLowering):
 
     def inplace_inputs(self, op: Op, graph: Graph) -> list[tuple[int, int]]:
         # mcugen_depthwise_conv2d_s8 writes pixel by pixel; output channel c reads input channel c / multiplier.
-        ins, outs = tensors(op, graph)
-        x, w, y = ins[INPUT], ins[FILTER], outs[OUTPUT]
+        x, w, _, y = weighted_operands(op, graph)
         if not batch_one(x, y):
             return []
         _, filter_height, filter_width, out_channels = w.shape
@@ -57,9 +53,7 @@ class DepthwiseConv2D(OpLowering):
         return [(INPUT, window_gap(x, y, (filter_height, filter_width), window, channel))]
 
     def lower(self, op: Op, graph: Graph, emit: Emitter) -> None:
-        ins, outs = tensors(op, graph)
-        x, w, y = ins[INPUT], ins[FILTER], outs[OUTPUT]
-        bias = ins[BIAS] if len(ins) > BIAS else None
+        x, w, bias, y = weighted_operands(op, graph)
         _, filter_height, filter_width, out_channels = w.shape
         multipliers, shifts = channel_multipliers(x.quant.single_scale, w.quant.scale, y.quant.single_scale,
                                                   out_channels)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mcugen.ir import Graph, Op
-from mcugen.ops.base import OpLowering, register, require_dtype, require_per_tensor_quant, tensors
+from mcugen.ops.base import OpLowering, operand, register, require_dtype, require_per_tensor_quant, result
 
 INPUT, OUTPUT = 0, 0
 
@@ -13,8 +13,7 @@ class Dequantize(OpLowering):
     kind = "DEQUANTIZE"
 
     def check(self, op: Op, graph: Graph) -> list[str]:
-        ins, outs = tensors(op, graph)
-        x, y = ins[INPUT], outs[OUTPUT]
+        x, y = operand(op, graph, INPUT), result(op, graph, OUTPUT)
         problems = require_dtype(x, "input", ("int8",)) + require_dtype(y, "output", ("float32",))
         if problems:
             return problems

@@ -14,12 +14,12 @@ from __future__ import annotations
 import numpy as np
 
 from mcugen.ir import Graph, Op
-from mcugen.ops.base import Emitter, OpLowering, c_int_array, register, tensors
+from mcugen.ops.base import Emitter, OpLowering, c_int_array, register
 from mcugen.ops.conv2d import (accumulator_problems, channel_multipliers, check_activation, check_int8_io,
-                               check_weights, emit_quant_arrays, folded_bias, output_range)
+                               check_weights, emit_quant_arrays, folded_bias, output_range, weighted_operands)
 from mcugen.quant import quantize_multiplier
 
-INPUT, WEIGHTS, BIAS = 0, 1, 2
+INPUT, WEIGHTS = 0, 1  # positions, as in mcugen.ops.conv2d.weighted_operands
 OUTPUT = 0
 
 
@@ -37,9 +37,7 @@ class FullyConnected(OpLowering):
     kind = "FULLY_CONNECTED"
 
     def check(self, op: Op, graph: Graph) -> list[str]:
-        ins, outs = tensors(op, graph)
-        x, w, y = ins[INPUT], ins[WEIGHTS] if len(ins) > WEIGHTS else None, outs[OUTPUT]
-        bias = ins[BIAS] if len(ins) > BIAS else None
+        x, w, bias, y = weighted_operands(op, graph)
         problems = check_int8_io(x, y) + check_activation(op)
         if getattr(op.options, "weights_format", "DEFAULT") != "DEFAULT":
             problems.append(f"weights format {op.options.weights_format} is not supported; supported: DEFAULT")
@@ -68,9 +66,7 @@ class FullyConnected(OpLowering):
         return problems or accumulator_problems(bias, np.asarray(w.data, dtype=np.int64))
 
     def lower(self, op: Op, graph: Graph, emit: Emitter) -> None:
-        ins, outs = tensors(op, graph)
-        x, w, y = ins[INPUT], ins[WEIGHTS], outs[OUTPUT]
-        bias = ins[BIAS] if len(ins) > BIAS else None
+        x, w, bias, y = weighted_operands(op, graph)
         out_features, in_features = w.shape
         multipliers, shifts = layer_multipliers(x.quant.single_scale, w.quant.scale, y.quant.single_scale,
                                                 out_features)

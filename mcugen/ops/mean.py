@@ -14,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 from mcugen.ir import Graph, Op
-from mcugen.ops.base import OpLowering, register, require_dtype, require_per_tensor_quant, tensors
+from mcugen.ops.base import (OpLowering, operand, register, require_dtype, require_int8_io, require_per_tensor_quant,
+                             result)
 from mcugen.quant import quantize_multiplier
 
 INPUT, AXES = 0, 1
@@ -74,9 +75,8 @@ class Mean(OpLowering):
     kind = "MEAN"
 
     def check(self, op: Op, graph: Graph) -> list[str]:
-        ins, outs = tensors(op, graph)
-        x, axes, y = ins[INPUT], ins[AXES] if len(ins) > AXES else None, outs[OUTPUT]
-        problems = require_dtype(x, "input", ("int8",)) + require_dtype(y, "output", ("int8",))
+        x, axes, y = operand(op, graph, INPUT), operand(op, graph, AXES), result(op, graph, OUTPUT)
+        problems = require_int8_io(x, y)
         problems += require_dtype(axes, "axes", ("int32", "int64"))
         if problems:
             return problems

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from mcugen.ir import Graph, Op
-from mcugen.ops.base import OpLowering, register, require_dtype, tensors
+from mcugen.ir import Graph, Op, Tensor
+from mcugen.ops.base import OpLowering, operand, register, require_dtype, require_int8_io, result
 from mcugen.ops.streaming import overlap_gap, padded_reads
 
 INPUT, PADDINGS, CONSTANT_VALUES = 0, 1, 2
@@ -20,9 +20,8 @@ MAX_DIMS = 5  # MCUGEN_PAD_MAX_DIMS in mcugen_pad_s8.h
 
 class _Pad(OpLowering):
     def check(self, op: Op, graph: Graph) -> list[str]:
-        ins, outs = tensors(op, graph)
-        x, paddings, y = ins[INPUT], ins[PADDINGS] if len(ins) > PADDINGS else None, outs[OUTPUT]
-        problems = require_dtype(x, "input", ("int8",)) + require_dtype(y, "output", ("int8",))
+        x, paddings, y = operand(op, graph, INPUT), operand(op, graph, PADDINGS), result(op, graph, OUTPUT)
+        problems = require_int8_io(x, y)
         problems += require_dtype(paddings, "paddings", ("int32", "int64"))
         if problems:
             return problems
@@ -40,9 +39,9 @@ class _Pad(OpLowering):
             problems.append(f"output {y.describe()} does not match the padded shape {list(expected)}")
         if y.quant is None or y.quant.per_channel:
             problems.append(f"output {y.describe()} must be quantized per tensor")
-        return problems + self.check_pad_value(ins, y)
+        return problems + self.check_pad_value(operand(op, graph, CONSTANT_VALUES), y)
 
-    def check_pad_value(self, ins, y) -> list[str]:
+    def check_pad_value(self, value: Tensor | None, y: Tensor) -> list[str]:
         return []
 
     def pad_value(self, op: Op, graph: Graph) -> int:
@@ -76,8 +75,7 @@ class Pad(_Pad):
 class PadV2(_Pad):
     kind = "PADV2"
 
-    def check_pad_value(self, ins, y) -> list[str]:
-        value = ins[CONSTANT_VALUES] if len(ins) > CONSTANT_VALUES else None
+    def check_pad_value(self, value: Tensor | None, y: Tensor) -> list[str]:
         if value is None:
             return []
         problems = require_dtype(value, "constant_values", ("int8",))
@@ -92,6 +90,7 @@ class PadV2(_Pad):
         return []
 
     def pad_value(self, op: Op, graph: Graph) -> int:
-        if len(op.inputs) > CONSTANT_VALUES and op.inputs[CONSTANT_VALUES] >= 0:
-            return int(np.asarray(graph.tensors[op.inputs[CONSTANT_VALUES]].data).reshape(-1)[0])
+        value = operand(op, graph, CONSTANT_VALUES)
+        if value is not None:
+            return int(np.asarray(value.data).reshape(-1)[0])
         return super().pad_value(op, graph)

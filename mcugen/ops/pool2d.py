@@ -12,7 +12,7 @@ from typing import ClassVar
 import numpy as np
 
 from mcugen.ir import Graph, Op
-from mcugen.ops.base import OpLowering, register, require_dtype, require_per_tensor_quant, tensors
+from mcugen.ops.base import OpLowering, operand, register, require_int8_io, require_per_tensor_quant, result
 from mcugen.ops.streaming import batch_one, window_gap
 from mcugen.quant import CLAMPING_ACTIVATIONS, activation_range
 
@@ -36,9 +36,8 @@ class _Pool2D(OpLowering):
     c_name: ClassVar[str] = ""  # kernel mcugen_<c_name>_s8 in runtime/mcugen_pool2d_s8.c
 
     def check(self, op: Op, graph: Graph) -> list[str]:
-        ins, outs = tensors(op, graph)
-        x, y = ins[INPUT], outs[OUTPUT]
-        problems = require_dtype(x, "input", ("int8",)) + require_dtype(y, "output", ("int8",))
+        x, y = operand(op, graph, INPUT), result(op, graph, OUTPUT)
+        problems = require_int8_io(x, y)
         problems += require_per_tensor_quant(x, "input") + require_per_tensor_quant(y, "output")
         if problems:
             return problems
@@ -69,8 +68,7 @@ class _Pool2D(OpLowering):
 
     def inplace_inputs(self, op: Op, graph: Graph) -> list[tuple[int, int]]:
         # mcugen_pool2d_s8 writes pixel by pixel, channel by channel; channel c reads only channel c of its window.
-        ins, outs = tensors(op, graph)
-        x, y = ins[INPUT], outs[OUTPUT]
+        x, y = operand(op, graph, INPUT), result(op, graph, OUTPUT)
         if not batch_one(x, y):
             return []
         o = op.options
@@ -83,8 +81,7 @@ class _Pool2D(OpLowering):
         return [(INPUT, window_gap(x, y, (o.filter_height, o.filter_width), window, np.arange(x.shape[3])))]
 
     def lower(self, op: Op, graph: Graph, emit) -> None:
-        ins, outs = tensors(op, graph)
-        x, y = ins[INPUT], outs[OUTPUT]
+        x, y = operand(op, graph, INPUT), result(op, graph, OUTPUT)
         o = op.options
         batches, in_h, in_w, channels = x.shape
         _, out_h, out_w, _ = y.shape

@@ -7,7 +7,7 @@ AffineQuantize. int8 -> int8 rescales by input_scale / output_scale with the usu
 from __future__ import annotations
 
 from mcugen.ir import Graph, Op
-from mcugen.ops.base import OpLowering, register, require_dtype, require_per_tensor_quant, tensors
+from mcugen.ops.base import OpLowering, operand, register, require_dtype, require_per_tensor_quant, result
 from mcugen.quant import quantize_multiplier
 
 INPUT, OUTPUT = 0, 0
@@ -18,8 +18,7 @@ class Quantize(OpLowering):
     kind = "QUANTIZE"
 
     def check(self, op: Op, graph: Graph) -> list[str]:
-        ins, outs = tensors(op, graph)
-        x, y = ins[INPUT], outs[OUTPUT]
+        x, y = operand(op, graph, INPUT), result(op, graph, OUTPUT)
         problems = require_dtype(x, "input", ("float32", "int8")) + require_dtype(y, "output", ("int8",))
         if problems:
             return problems
@@ -35,8 +34,7 @@ class Quantize(OpLowering):
         return [INPUT]
 
     def lower(self, op: Op, graph: Graph, emit) -> None:
-        ins, outs = tensors(op, graph)
-        x, y = ins[INPUT], outs[OUTPUT]
+        x, y = operand(op, graph, INPUT), result(op, graph, OUTPUT)
         if x.dtype == "float32":
             emit.kernel("mcugen_quantize_f32_s8")
             params = emit.params("mcugen_quantize_f32_s8_params", {

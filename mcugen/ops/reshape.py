@@ -1,15 +1,14 @@
 """RESHAPE, SQUEEZE, EXPAND_DIMS: the bytes do not move, so the output aliases the input and no code is emitted."""
 
 from mcugen.ir import Graph, Op
-from mcugen.ops.base import OpLowering, register, tensors
+from mcugen.ops.base import OpLowering, operand, register, result
 
 
 class _Alias(OpLowering):
     is_alias = True
 
     def check(self, op: Op, graph: Graph) -> list[str]:
-        ins, outs = tensors(op, graph)
-        data, out = ins[0], outs[0]
+        data, out = operand(op, graph, 0), result(op, graph)
         if data is None:
             return ["data input is missing"]
         if data.nbytes != out.nbytes or data.dtype != out.dtype:

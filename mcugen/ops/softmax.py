@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 from mcugen.ir import Graph, Op
-from mcugen.ops.base import OpLowering, register, require_dtype, require_per_tensor_quant, tensors
+from mcugen.ops.base import OpLowering, operand, register, require_int8_io, require_per_tensor_quant, result
 from mcugen.quant import quantize_multiplier
 
 INPUT, OUTPUT = 0, 0
@@ -36,9 +36,8 @@ class Softmax(OpLowering):
     kind = "SOFTMAX"
 
     def check(self, op: Op, graph: Graph) -> list[str]:
-        ins, outs = tensors(op, graph)
-        x, y = ins[INPUT], outs[OUTPUT]
-        problems = require_dtype(x, "input", ("int8",)) + require_dtype(y, "output", ("int8",))
+        x, y = operand(op, graph, INPUT), result(op, graph, OUTPUT)
+        problems = require_int8_io(x, y)
         if problems:
             return problems
         problems = require_per_tensor_quant(x, "input") + require_per_tensor_quant(y, "output")

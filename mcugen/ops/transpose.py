@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from mcugen.ir import Graph, Op
-from mcugen.ops.base import OpLowering, register, require_dtype, tensors
+from mcugen.ops.base import OpLowering, operand, register, require_dtype, require_int8_io, result
 
 INPUT, PERM = 0, 1
 OUTPUT = 0
@@ -45,9 +45,8 @@ class Transpose(OpLowering):
     kind = "TRANSPOSE"
 
     def check(self, op: Op, graph: Graph) -> list[str]:
-        ins, outs = tensors(op, graph)
-        x, perm, y = ins[INPUT], ins[PERM] if len(ins) > PERM else None, outs[OUTPUT]
-        problems = require_dtype(x, "input", ("int8",)) + require_dtype(y, "output", ("int8",))
+        x, perm, y = operand(op, graph, INPUT), operand(op, graph, PERM), result(op, graph, OUTPUT)
+        problems = require_int8_io(x, y)
         problems += require_dtype(perm, "perm", ("int32", "int64"))
         if problems:
             return problems
