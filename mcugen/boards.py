@@ -20,6 +20,7 @@ from mcugen.errors import BoardError
 BOARDS_DIR = Path(__file__).parent / "boards"
 
 ARCHES = ("arm", "xtensa", "host")
+KERNEL_BACKENDS = ("cmsis-nn", "portable")  # mcugen.kernels.base.BACKENDS, without importing the op registry
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,8 @@ class Board:
     platformio: dict | None
     qemu_machine: str | None
     renode: Renode | None = None
+    # Kernel backends in order of preference (`--kernels auto`); the portable kernels always come last.
+    kernels: tuple[str, ...] = ("portable",)
 
     @property
     def machine(self) -> Machine | None:
@@ -108,6 +111,7 @@ _SCHEMA: dict[str, tuple[tuple[type, ...], bool]] = {
     "platformio": ((dict, type(None)), True),
     "qemu_machine": ((str, type(None)), True),
     "renode": ((dict, type(None)), False),
+    "kernels": ((list,), False),
 }
 
 
@@ -135,7 +139,10 @@ def _check_fields(data: dict, fail: _FileError) -> None:
         if isinstance(value, bool) or not isinstance(value, types):
             names = " or ".join("null" if t is type(None) else t.__name__ for t in types)
             raise fail(key, f"expected {names}, got {value!r}")
-    for key in ("aliases", "cpu_flags"):
+    unknown = [k for k in data.get("kernels") or [] if k not in KERNEL_BACKENDS]
+    if unknown:
+        raise fail("kernels", f"unknown backend(s) {', '.join(map(str, unknown))} (known: {', '.join(KERNEL_BACKENDS)})")
+    for key in ("aliases", "cpu_flags", "kernels"):
         if not all(isinstance(v, str) and v for v in data.get(key) or []):
             raise fail(key, "expected a list of non-empty strings")
     for key in ("flash_bytes", "ram_bytes"):
@@ -213,6 +220,7 @@ def _board_from_mapping(data: object, source: str) -> Board:
         platformio=dict(pio) if pio is not None else None,
         qemu_machine=data["qemu_machine"],
         renode=_renode_from(renode, pio, fail) if renode is not None else None,
+        kernels=tuple(data.get("kernels") or ("portable",)),
     )
 
 

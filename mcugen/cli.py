@@ -11,6 +11,8 @@ from pathlib import Path
 from mcugen import __version__
 from mcugen.errors import McugenError
 
+KERNEL_CHOICES = ("auto", "cmsis-nn", "portable")  # mcugen.compiler.KERNEL_CHOICES, without importing it
+
 DEFAULT_GOLDEN = 5
 
 
@@ -22,7 +24,9 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     start = time.perf_counter()
     compiled = compile_model(args.model, board=args.board, alignment=args.alignment,
-                             allow_overflow=args.allow_overflow)
+                             allow_overflow=args.allow_overflow, kernels=args.kernels, cmsis_nn=args.cmsis_nn)
+    for notice in compiled.notices:
+        print(f"note: {notice}", file=sys.stderr)
     for warning in compiled.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     golden = None
@@ -33,7 +37,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             print("note: tflite-micro is not installed, so the self-test embeds no reference outputs "
                   "(pip install 'mcugen[reference]')", file=sys.stderr)
     out = Path(args.output or f"{compiled.graph.name}_{compiled.board.name}")
-    command = f"mcugen build {Path(args.model).name} --board {compiled.board.name}"
+    command = f"mcugen build {Path(args.model).name} --board {compiled.board.name} --kernels {args.kernels}"
     if args.golden != DEFAULT_GOLDEN or args.seed:
         command += f" --golden {args.golden} --seed {args.seed}"
     files = render_project(compiled, golden, command)
@@ -51,7 +55,10 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     from mcugen.codegen import report
     from mcugen.compiler import compile_model
 
-    compiled = compile_model(args.model, board=args.board, alignment=args.alignment, allow_overflow=True)
+    compiled = compile_model(args.model, board=args.board, alignment=args.alignment, allow_overflow=True,
+                             kernels=args.kernels, cmsis_nn=args.cmsis_nn)
+    for notice in compiled.notices:
+        print(f"note: {notice}", file=sys.stderr)
     if args.json:
         print(json.dumps(report(compiled), indent=2, sort_keys=True))
     else:
@@ -75,12 +82,17 @@ def describe_model(compiled) -> str:
     lines.append("inputs:  " + ", ".join(graph.tensors[t].describe() for t in graph.inputs))
     lines.append("outputs: " + ", ".join(graph.tensors[t].describe() for t in graph.outputs))
     lines.append("")
-    lines.append(f"{'op':>4}  {'kind':<20} {'inputs -> outputs'}")
+    lines.append(f"{'op':>4}  {'kind':<20} {'kernel':<34} {'inputs -> outputs'}")
+    choice_of = {op.index: choice for op, choice in zip(compiled.steps, compiled.choices)}
     for op in graph.ops:
         ins = ", ".join(graph.tensors[t].describe() for t in op.inputs if t >= 0 and not graph.tensors[t].is_constant)
         consts = [graph.tensors[t] for t in op.inputs if t >= 0 and graph.tensors[t].is_constant]
         outs = ", ".join(graph.tensors[t].describe() for t in op.outputs)
-        lines.append(f"{op.index:>4}  {op.kind:<20} {ins} -> {outs}")
+        choice = choice_of.get(op.index)
+        kernel = choice.kernel if choice else "(alias: no code)"
+        lines.append(f"{op.index:>4}  {op.kind:<20} {kernel:<34} {ins} -> {outs}")
+        for reason in choice.fallbacks if choice else ():
+            lines.append(f"{'':>26}fallback: {reason}")
         for c in consts:
             lines.append(f"{'':>26}const {c.describe()}")
     lines.append("")
@@ -88,6 +100,8 @@ def describe_model(compiled) -> str:
                  f"{'' if plan.lower_bound_exact else ', not exact'}), strategy {plan.strategy}")
     if plan.gap_reason:
         lines.append(f"  gap: {plan.gap_reason}")
+    lines.append(f"kernels: {', '.join(compiled.target.backends)} (code path {compiled.target.isa})"
+                 + (f"; {compiled.target.cmsis_nn.describe()}" if compiled.target.cmsis_nn else ""))
     lines.append(f"weights: {fit.weights:,} bytes")
     lines.append(f"{compiled.board.name}: RAM {fit.ram_needed:,} of {fit.ram_available:,} bytes, "
                  f"flash ~{fit.flash_needed:,} of {fit.flash_available:,} bytes")
@@ -119,7 +133,8 @@ def _kib(n: int) -> str:
 def cmd_verify(args: argparse.Namespace) -> int:
     from mcugen.verify import verify_model
 
-    report = verify_model(args.model, board=args.board, inputs=args.inputs, seed=args.seed, host=args.host)
+    report = verify_model(args.model, board=args.board, inputs=args.inputs, seed=args.seed, host=args.host,
+                          kernels=args.kernels, cmsis_nn=args.cmsis_nn)
     print(report.summary())
     if not report.ok and not report.outputs:
         print(report.log.rstrip(), file=sys.stderr)
@@ -135,6 +150,11 @@ def parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.add_argument("model", help="int8-quantized .tflite file")
         p.add_argument("--board", "-b", default=default_board, help=f"target board (default {default_board})")
+        p.add_argument("--kernels", default="auto", choices=KERNEL_CHOICES,
+                       help="kernel backend: auto (the board's preference: CMSIS-NN on Cortex-M4/M7/M33/M55 when "
+                            "available, else portable), cmsis-nn, or portable (default auto)")
+        p.add_argument("--cmsis-nn", metavar="PATH", default=None,
+                       help="CMSIS-NN source tree (default: $CMSIS_NN_PATH)")
         return p
 
     build = model_command("build", "compile a model into a C project", "nano33ble")

@@ -22,6 +22,8 @@ from mcugen.compiler import Compiled
 from mcugen.errors import McugenError
 from mcugen.golden import Golden, input_streams
 from mcugen.ir import DTYPES, Op, Tensor
+from mcugen.kernels.cmsis_nn import library as cmsis_library
+from mcugen.kernels.cmsis_nn.library import CmsisNN
 
 RUNTIME_PACKAGE = "mcugen.runtime"
 VALUES_PER_LINE = 16
@@ -49,6 +51,7 @@ class _Project:
     consts: dict[str, ConstArray] = field(default_factory=dict)
     params: list[str] = field(default_factory=list)
     kernels: set[str] = field(default_factory=set)
+    cmsis_functions: set[str] = field(default_factory=set)
 
     def tensor_expr(self, index: int) -> str:
         tensor = self.compiled.graph.tensors[index]
@@ -103,6 +106,9 @@ class _OpEmitter:
 
     def kernel(self, name: str) -> None:
         self.project.kernels.add(name)
+
+    def cmsis_nn(self, function: str) -> None:
+        self.project.cmsis_functions.add(function)
 
 
 # ---- value formatting ----------------------------------------------------------------------------------------
@@ -197,9 +203,9 @@ def _io_record(compiled: Compiled, index: int, tensor_index: int) -> dict[str, o
     }
 
 
-def _op_comment(compiled: Compiled, op: Op) -> list[str]:
+def _op_comment(compiled: Compiled, op: Op, kernel: str) -> list[str]:
     graph = compiled.graph
-    lines = [f"op {op.index}: {op.kind}"]
+    lines = [f"op {op.index}: {op.kind} ({kernel})"]
     for role, indices in (("in", op.inputs), ("out", op.outputs)):
         for t in indices:
             if t >= 0:
@@ -211,17 +217,17 @@ def _op_comment(compiled: Compiled, op: Op) -> list[str]:
 
 def render_project(compiled: Compiled, golden: Golden | None, command: str) -> dict[str, str | bytes]:
     """Every file of the generated project, by relative path."""
-    from mcugen.targets import build_files
+    from mcugen.targets import INCLUDE_DIRS, build_files
 
     graph = compiled.graph
     name = graph.name
     project = _Project(compiled, arena_symbol=f"{name}_arena")
     op_code = []
     for step_index in compiled.plan.order:
-        op = compiled.steps[step_index]
+        op, choice = compiled.steps[step_index], compiled.choices[step_index]
         emitter = _OpEmitter(project, op, compiled.plan.scratch_offsets.get(step_index))
-        ops.lowering_for(op.kind).lower(op, graph, emitter)
-        op_code.append(OpCode(_op_comment(compiled, op), emitter.lines))
+        choice.binding.emit(op, choice.layer, emitter)
+        op_code.append(OpCode(_op_comment(compiled, op, choice.kernel), emitter.lines))
     head = banner(compiled, command)
     inputs = [_io_record(compiled, i, t) for i, t in enumerate(graph.inputs)]
     outputs = [_io_record(compiled, i, t) for i, t in enumerate(graph.outputs)]
@@ -241,6 +247,7 @@ def render_project(compiled: Compiled, golden: Golden | None, command: str) -> d
         "params": project.params,
         "consts": [project.consts[s] for s in sorted(project.consts)],
         "kernels": sorted(project.kernels),
+        "cmsis_nn": _cmsis_nn_context(compiled, project),
         "golden": _golden_context(compiled, golden),
         "streams": [{"dtype": s.dtype, "step": c_float(s.float_step)} for s in input_streams(graph)],
         "ram_check": compiled.fit.ram_over <= 0,
@@ -264,12 +271,50 @@ def render_project(compiled: Compiled, golden: Golden | None, command: str) -> d
         files[f"src/kernels/{kernel}.c"] = runtime.joinpath(f"{kernel}.c").read_text()
     for header in sorted(headers):
         files[f"src/kernels/{header}"] = runtime.joinpath(header).read_text()
+    include_dirs = list(INCLUDE_DIRS)
+    if project.cmsis_functions:
+        files.update(cmsis_nn_files(compiled.target.cmsis_nn, project.cmsis_functions))
+        include_dirs.append(cmsis_library.INCLUDE_DIR)
     sources = sorted(p for p in files if p.endswith(".c"))
-    files.update(build_files(name, compiled.board, sources, "\n".join(head)))
+    files.update(build_files(name, compiled.board, sources, "\n".join(head), include_dirs))
     files["mcugen_report.json"] = json.dumps(report(compiled), indent=2, sort_keys=True) + "\n"
     plot = arena_plot_svg(compiled)
     if plot is not None:
         files["report/arena.svg"] = plot
+    return files
+
+
+def _cmsis_nn_context(compiled: Compiled, project: _Project) -> dict[str, object] | None:
+    """What the model source says about CMSIS-NN: the code path its scratch buffers were sized for."""
+    if not project.cmsis_functions:
+        return None
+    library = compiled.target.cmsis_nn
+    mismatch = {
+        "plain": "defined(__ARM_FEATURE_DSP) || defined(__ARM_FEATURE_MVE)",
+        "dsp": "!defined(__ARM_FEATURE_DSP) || defined(__ARM_FEATURE_MVE)",
+        "mve": "!defined(__ARM_FEATURE_MVE)",
+    }[compiled.target.isa]
+    return {"isa": compiled.target.isa, "revision": library.revision, "mismatch": mismatch}
+
+
+def cmsis_nn_files(library: CmsisNN, functions: set[str]) -> dict[str, bytes | str]:
+    """The CMSIS-NN files that `functions` need, under lib/cmsis_nn/, with a PlatformIO library.json and the
+    library's licence. Copied byte for byte."""
+    needed = library.files_for(functions)
+    prefix = cmsis_library.PROJECT_DIR
+    files: dict[str, bytes | str] = {f"{prefix}/{rel}": (library.root / rel).read_bytes() for rel in needed}
+    licence = library.root / "LICENSE"
+    if licence.is_file():
+        files[f"{prefix}/LICENSE"] = licence.read_bytes()
+    files[f"{prefix}/library.json"] = json.dumps({
+        "name": "cmsis_nn",
+        "version": "0.0.0",
+        "description": f"The CMSIS-NN {library.revision} files this model calls (Apache-2.0, Arm Limited)",
+        "license": "Apache-2.0",
+        "build": {"srcDir": "Source", "includeDir": "Include", "flags": ["-IInclude"]},
+        "mcugen": {"revision": library.revision, "functions": sorted(functions),
+                   "fingerprint": cmsis_library.fingerprint(library.root, needed)},
+    }, indent=2, sort_keys=True) + "\n"
     return files
 
 
@@ -334,9 +379,12 @@ def report(compiled: Compiled) -> dict[str, object]:
             "flash_needed_estimate": compiled.fit.flash_needed,
             "flash_available": compiled.fit.flash_available,
         },
+        "kernels": {"backends": list(compiled.target.backends), "isa": compiled.target.isa,
+                    "cmsis_nn": compiled.target.cmsis_nn.revision if compiled.target.cmsis_nn else None},
         "ops": [
             {"step": position, "op": compiled.steps[i].index, "kind": compiled.steps[i].kind,
-             "scratch": problem.steps[i].scratch}
+             "kernel": compiled.choices[i].kernel, "backend": compiled.choices[i].backend,
+             "fallbacks": list(compiled.choices[i].fallbacks), "scratch": problem.steps[i].scratch}
             for position, i in enumerate(plan.order)
         ],
         "tensors": tensors,

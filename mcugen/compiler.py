@@ -1,6 +1,7 @@
 """The compiler driver: a list of stages from a .tflite file to a planned, lowered model ready for code generation.
 
-read -> check support -> fold constant aliases -> buffers (aliases merged) -> plan -> board fit
+read -> check support -> fold constant aliases -> prepare layers and choose kernels -> buffers (aliases merged)
+-> plan -> board fit
 """
 
 from __future__ import annotations
@@ -8,9 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import mcugen.kernels.cmsis_nn  # noqa: F401  (registers the CMSIS-NN bindings)
 from mcugen import ops
 from mcugen.boards import Board, get_board
-from mcugen.errors import BoardError, UnsupportedModelError
+from mcugen.errors import BoardError, McugenError, UnsupportedModelError
+from mcugen.kernels.base import BACKENDS, KernelChoice, Target, choose
+from mcugen.kernels.cmsis_nn.library import CmsisNN, CmsisNNError, isa_of, locate
 from mcugen.ir import DTYPES, Graph, Op
 from mcugen.planner import Plan, Problem, Step, plan, verify_plan
 from mcugen.reader import read_model, read_model_bytes
@@ -67,11 +71,21 @@ class Compiled:
     plan: Plan
     buffer_of: dict[int, int]  # activation tensor index -> buffer id (aliases share one)
     steps: list[Op]  # ops that emit code, indexed like problem.steps
+    choices: list[KernelChoice]  # the kernel of each step
+    target: Target
     fit: MemoryFit
     warnings: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # worth one line to the user, not a problem
 
     def offset(self, tensor: int) -> int:
         return self.plan.offsets[self.buffer_of[tensor]]
+
+    def kernel_name(self, step: int) -> str:
+        """The C function that computes step `step` (an index into `steps`)."""
+        return self.choices[step].kernel
+
+
+KERNEL_CHOICES = ("auto", *BACKENDS)
 
 
 def compile_model(
@@ -79,26 +93,74 @@ def compile_model(
     board: str | Board = "qemu-m4",
     alignment: int = 16,
     allow_overflow: bool = False,
+    kernels: str = "auto",
+    cmsis_nn: str | Path | None = None,
+    host: bool = False,
 ) -> Compiled:
+    """Compile a model for `board`. `kernels` picks the backends ("auto": the board's own preference), `cmsis_nn`
+    names a CMSIS-NN tree (default: $CMSIS_NN_PATH), and `host` plans for a native build of the same project
+    (CMSIS-NN's plain-C code paths)."""
     graph = read_model_bytes(model) if isinstance(model, bytes) else read_model(model)
-    return compile_graph(graph, board, alignment=alignment, allow_overflow=allow_overflow)
+    return compile_graph(graph, board, alignment=alignment, allow_overflow=allow_overflow, kernels=kernels,
+                         cmsis_nn=cmsis_nn, host=host)
 
 
 def compile_graph(graph: Graph, board: str | Board = "qemu-m4", alignment: int = 16,
-                  allow_overflow: bool = False) -> Compiled:
+                  allow_overflow: bool = False, kernels: str = "auto", cmsis_nn: str | Path | None = None,
+                  host: bool = False) -> Compiled:
     board = board if isinstance(board, Board) else get_board(board)
+    target, notices = kernel_target(board, kernels, cmsis_nn, host)
     check_supported(graph)
     fold_constant_aliases(graph)
-    problem, buffer_of, steps = build_problem(graph, alignment)
+    steps = [op for op in graph.ops if not ops.lowering_for(op.kind).is_alias]
+    choices = choose_kernels(graph, steps, target)
+    problem, buffer_of = build_problem(graph, alignment, steps, choices, target)
     arena_plan = plan(problem)
     verify_plan(problem, arena_plan)
-    fit = memory_fit(graph, steps, arena_plan, board)
-    compiled = Compiled(graph, board, problem, arena_plan, buffer_of, steps, fit)
+    fit = memory_fit(graph, choices, arena_plan, board)
+    compiled = Compiled(graph, board, problem, arena_plan, buffer_of, steps, choices, target, fit, notices=notices)
     problems = fit.problems(board, Path(graph.source).name or graph.name)
     if problems and not allow_overflow:
         raise BoardError("; ".join(problems) + " (use --allow-overflow to generate the project anyway)")
     compiled.warnings.extend(problems)
     return compiled
+
+
+def kernel_target(board: Board, kernels: str, cmsis_nn: str | Path | None, host: bool) -> tuple[Target, list[str]]:
+    """The backends to try, in order, for `--kernels` on `board`, and any notice worth telling the user.
+
+    Every list ends with the portable backend, which computes every layer the ops accept."""
+    if kernels not in KERNEL_CHOICES:
+        raise McugenError(f"unknown kernels '{kernels}'; choose one of {', '.join(KERNEL_CHOICES)}")
+    isa = "plain" if host or board.arch == "host" else isa_of(board.cpu)
+    wanted = tuple(board.kernels) if kernels == "auto" else (kernels,)
+    notices = []
+    library: CmsisNN | None = None
+    if "cmsis-nn" in wanted:
+        library = locate(cmsis_nn)
+        if library is None and kernels == "cmsis-nn":
+            raise CmsisNNError("--kernels cmsis-nn needs CMSIS-NN, and no location was given")
+        if library is None:
+            notices.append(f"CMSIS-NN not found, so {board.name} gets mcugen's portable kernels "
+                           f"(pass --cmsis-nn PATH or set CMSIS_NN_PATH for CMSIS-NN)")
+            wanted = tuple(b for b in wanted if b != "cmsis-nn")
+        elif not library.pinned:
+            notices.append(f"{library.describe()}: layers are verified only against the tested revision")
+    backends = tuple(dict.fromkeys((*wanted, "portable")))
+    return Target(backends=backends, isa=isa, cmsis_nn=library), notices
+
+
+def choose_kernels(graph: Graph, steps: list[Op], target: Target) -> list[KernelChoice]:
+    """Prepare every code-emitting layer once and pick its kernel: the target's first backend that supports it."""
+    choices = []
+    for op in steps:
+        layer = ops.lowering_for(op.kind).prepare(op, graph)
+        choice = choose(op, layer, target)
+        if choice is None:
+            raise McugenError(f"op {op.index} ({op.kind}): no kernel among {', '.join(target.backends)} computes "
+                              f"this layer")
+        choices.append(choice)
+    return choices
 
 
 def check_supported(graph: Graph) -> None:
@@ -153,9 +215,10 @@ def fold_constant_aliases(graph: Graph) -> None:
                 target.data = source.data.reshape(target.shape)
 
 
-def build_problem(graph: Graph, alignment: int) -> tuple[Problem, dict[int, int], list[Op]]:
+def build_problem(graph: Graph, alignment: int, steps: list[Op], choices: list[KernelChoice],
+                  target: Target) -> tuple[Problem, dict[int, int]]:
     """The planner's view of the graph: one buffer per group of aliased activation tensors, one step per
-    code-emitting op."""
+    code-emitting op, with the chosen kernel's scratch and proven overlaps."""
     activations = graph.activations()
     buffer_of = {t: t for t in activations}
 
@@ -164,13 +227,9 @@ def build_problem(graph: Graph, alignment: int) -> tuple[Problem, dict[int, int]
             t = buffer_of[t]
         return t
 
-    steps: list[Op] = []
     for op in graph.ops:
-        lowering = ops.lowering_for(op.kind)
-        if lowering.is_alias and not graph.tensors[op.outputs[0]].is_constant:
+        if ops.lowering_for(op.kind).is_alias and not graph.tensors[op.outputs[0]].is_constant:
             buffer_of[op.outputs[0]] = root(op.inputs[0])
-        elif not lowering.is_alias:
-            steps.append(op)
     buffer_of = {t: root(t) for t in activations}
     sizes: dict[int, int] = {}
     names: dict[int, str] = {}
@@ -180,18 +239,16 @@ def build_problem(graph: Graph, alignment: int) -> tuple[Problem, dict[int, int]
         names.setdefault(b, graph.tensors[t].name)
 
     planner_steps = []
-    for op in steps:
-        lowering = ops.lowering_for(op.kind)
+    for op, choice in zip(steps, choices):
         reads = tuple(dict.fromkeys(buffer_of[t] for t in op.inputs if t >= 0 and t in buffer_of))
         writes = tuple(dict.fromkeys(buffer_of[t] for t in op.outputs if t in buffer_of))
-        # (input position, gap) pairs; a bare position means gap 0 (the output may take the input's slot)
-        declared = [entry if isinstance(entry, tuple) else (entry, 0) for entry in lowering.inplace_inputs(op, graph)]
         inplace = tuple(
             (buffer_of[op.inputs[pos]], buffer_of[op.outputs[0]], gap)
-            for pos, gap in declared
+            for pos, gap in choice.binding.overlap(op, choice.layer)
             if op.inputs[pos] in buffer_of and buffer_of[op.inputs[pos]] not in writes
         )
-        planner_steps.append(Step(reads, writes, lowering.scratch_bytes(op, graph), inplace))
+        scratch = choice.binding.scratch_bytes(op, choice.layer, target)
+        planner_steps.append(Step(reads, writes, scratch, inplace))
     problem = Problem(
         sizes=sizes,
         steps=tuple(planner_steps),
@@ -200,15 +257,15 @@ def build_problem(graph: Graph, alignment: int) -> tuple[Problem, dict[int, int]
         names=names,
         alignment=alignment,
     )
-    return problem, buffer_of, steps
+    return problem, buffer_of
 
 
 def weight_bytes(graph: Graph) -> int:
     return sum(t.nbytes for t in graph.tensors if t.is_constant)
 
 
-def memory_fit(graph: Graph, steps: list[Op], arena_plan: Plan, board: Board) -> MemoryFit:
-    kernels = {op.kind for op in steps}
+def memory_fit(graph: Graph, choices: list[KernelChoice], arena_plan: Plan, board: Board) -> MemoryFit:
+    kernels = {choice.kernel for choice in choices}
     weights = weight_bytes(graph)
     return MemoryFit(
         arena=arena_plan.arena_size,

@@ -86,10 +86,12 @@ def _pio_src_filter(framework: str | None) -> list[str]:
     return ["+<*>", f"-<{entry_to_skip}>", "-<platform/>"]
 
 
-def build_files(name: str, board: Board, c_sources: list[str], banner: str) -> dict[str, str]:
+def build_files(name: str, board: Board, c_sources: list[str], banner: str,
+                include_dirs: list[str] | tuple[str, ...] = INCLUDE_DIRS) -> dict[str, str]:
     """The build files of project `name` for `board`: {project-relative path: content}, sorted by path.
 
-    `c_sources` are the project's C files (model, kernels, self-test, main.c); include dirs are INCLUDE_DIRS.
+    `c_sources` are the project's C files (model, kernels, self-test, main.c, library sources); `include_dirs`
+    the project-relative include directories.
     Each file opens with `banner` as a comment. Same arguments give byte-identical files.
     """
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
@@ -108,7 +110,7 @@ def build_files(name: str, board: Board, c_sources: list[str], banner: str) -> d
         "CMakeLists.txt.j2",
         **common,
         sources=sources,
-        include_dirs=INCLUDE_DIRS,
+        include_dirs=list(include_dirs),
         common_cflags=COMMON_CFLAGS,
         cross=cross,
         startup=STARTUP_SOURCE,
@@ -134,7 +136,9 @@ def build_files(name: str, board: Board, c_sources: list[str], banner: str) -> d
 
     if board.platformio is not None:
         framework = board.platformio.get("framework")
-        pio_flags = [*(f"-I{d}" for d in INCLUDE_DIRS[1:]), "-ffp-contract=off"]
+        # PlatformIO adds include/ itself and builds lib/* as libraries with their own include paths.
+        pio_flags = [*(f"-I{d}" for d in include_dirs if d != "include" and not d.startswith("lib/")),
+                     "-ffp-contract=off"]
         if framework != "arduino":
             pio_flags.append("-lm")
         files["platformio.ini"] = _render(
@@ -156,7 +160,15 @@ def build_files(name: str, board: Board, c_sources: list[str], banner: str) -> d
 
 
 _SOURCES_RE = re.compile(r"^set\(MCUGEN_SOURCES\n(.*?)^\)", re.MULTILINE | re.DOTALL)
+_INCLUDES_RE = re.compile(r"^target_include_directories\(\w+ PRIVATE ([^)]*)\)", re.MULTILINE)
 _PROJECT_RE = re.compile(r"^project\((\w+) C\)", re.MULTILINE)
+
+
+def project_includes(project_dir: Path) -> list[str]:
+    """The include directories of a generated project, as its CMakeLists.txt lists them."""
+    text = (Path(project_dir) / "CMakeLists.txt").read_text(encoding="utf-8")
+    found = _INCLUDES_RE.search(text)
+    return found.group(1).split() if found else list(INCLUDE_DIRS)
 
 
 def project_sources(project_dir: Path) -> tuple[str, list[str]]:

@@ -68,11 +68,13 @@ def verify_model(
     host: bool = False,
     workdir: str | Path | None = None,
     timeout: float = 120.0,
+    kernels: str = "auto",
+    cmsis_nn: str | Path | None = None,
 ) -> VerifyReport:
     """Build the model's project with `inputs` golden vectors and run it on the host or under QEMU."""
     from mcugen.emulate import build_firmware, build_host, run_host, run_qemu
 
-    compiled = compile_model(model, board=board)
+    compiled = compile_model(model, board=board, kernels=kernels, cmsis_nn=cmsis_nn, host=host)
     data = model if isinstance(model, bytes) else Path(model).read_bytes()
     host = host or compiled.board.arch == "host"
     golden = golden_vectors(compiled, data, inputs, seed)

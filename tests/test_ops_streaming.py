@@ -52,7 +52,7 @@ def test_gap_is_exact_for_window_kernels(params):
     out_c = channels if kind == "depthwise" else channels + 1
     x = Tensor(0, "x", (1, in_h, in_w, in_c), "int8")
     y = Tensor(1, "y", (1, out_h, out_w, out_c), "int8")
-    pixels = window_first_reads(x, y, (kh, kw), (sh, sw), (1, 1), (ph, pw))
+    pixels = window_first_reads(x.shape, y.shape, (kh, kw), (sh, sw), (1, 1), (ph, pw))
     if kind == "depthwise":
         first = (pixels[:, None] + np.arange(out_c)[None, :]).reshape(-1)
         channel_reads = lambda oc: [oc]  # noqa: E731

@@ -17,7 +17,7 @@ SNAPSHOT = REPO / "tests" / "snapshots" / "wave_int8_nano33ble"
 
 
 def _snapshot_files() -> dict[str, str | bytes]:
-    compiled = compile_model(EXAMPLE, board="nano33ble")
+    compiled = compile_model(EXAMPLE, board="nano33ble", kernels="portable")
     files = render_project(compiled, None, "mcugen build wave_int8.tflite --board nano33ble --golden 0")
     return {path: content for path, content in files.items()
             if not path.startswith(("src/kernels/", "report/"))}

@@ -69,7 +69,7 @@ def build_host(project_dir: str | Path, build_dir: str | Path, *, use_cmake: boo
     if use_cmake:
         _cmake_build(project_dir, build_dir, [], None)
     else:
-        includes = [f"-I{d}" for d in targets.INCLUDE_DIRS]
+        includes = [f"-I{d}" for d in targets.project_includes(project_dir)]
         command = [HOST_CC, *targets.COMMON_CFLAGS, *includes, *sources, "-o", str(exe), "-lm"]
         _run_tool(command, project_dir, "host build")
     return exe
@@ -94,7 +94,7 @@ def build_firmware(project_dir: str | Path, board: Board, build_dir: str | Path,
             CROSS_CC,
             *targets.cross_cflags(board),
             *targets.COMMON_CFLAGS,
-            *(f"-I{d}" for d in targets.INCLUDE_DIRS),
+            *(f"-I{d}" for d in targets.project_includes(project_dir)),
             *sources,
             targets.STARTUP_SOURCE,
             f"-T{targets.linker_script_path(board)}",

@@ -11,7 +11,10 @@ traverse contiguously (or both repeat) are merged first, so e.g. [1, 8, 8, 16] +
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from mcugen.ir import Graph, Op
+from mcugen.kernels.base import KernelBinding, binding
 from mcugen.ops.base import (Emitter, OpLowering, operand, register, require_dtype, require_per_tensor_quant, result,
                              tensors)
 from mcugen.ops.conv2d import check_activation, output_range
@@ -55,6 +58,30 @@ def broadcast_loops(shape1: tuple[int, ...], shape2: tuple[int, ...],
     return [e for e, _, _ in dims], [s for _, s, _ in dims], [s for _, _, s in dims]
 
 
+@dataclass(frozen=True)
+class AddLayer:
+    """A prepared ADD: TFLite Micro's quantization constants and the output walk (see the module docstring)."""
+
+    size: int
+    same_shape: bool  # both inputs have the output's shape: a plain element-wise loop
+    full_inputs: tuple[int, ...]  # input positions that have the output's shape (no broadcasting)
+    extents: tuple[int, ...]
+    input1_strides: tuple[int, ...]
+    input2_strides: tuple[int, ...]
+    input1_offset: int
+    input2_offset: int
+    output_offset: int
+    left_shift: int
+    input1_multiplier: int
+    input1_shift: int
+    input2_multiplier: int
+    input2_shift: int
+    output_multiplier: int
+    output_shift: int
+    activation_min: int
+    activation_max: int
+
+
 def add_multipliers(scale1: float, scale2: float, output_scale: float) -> dict[str, int]:
     twice_max = 2.0 * float(max(scale1, scale2))
     fields = {}
@@ -95,34 +122,58 @@ class Add(OpLowering):
             problems.append(f"output scale of {y.describe()} is too small for the inputs' scales")
         return problems
 
-    def inplace_inputs(self, op: Op, graph: Graph) -> list[int]:
-        y = graph.tensors[op.outputs[OUTPUT]]
-        return [position for position in (INPUT1, INPUT2)
-                if extended(graph.tensors[op.inputs[position]].shape, len(y.shape)) == tuple(y.shape)]
-
-    def lower(self, op: Op, graph: Graph, emit: Emitter) -> None:
+    def prepare(self, op: Op, graph: Graph) -> AddLayer:
         a, b, y = operand(op, graph, INPUT1), operand(op, graph, INPUT2), result(op, graph, OUTPUT)
         act_min, act_max = output_range(op, y)
-        rank = max(len(a.shape), len(b.shape))
-        same_shape = extended(a.shape, rank) == extended(b.shape, rank)
+        rank = len(y.shape)
         extents, strides1, strides2 = broadcast_loops(a.shape, b.shape, y.shape)
-        padding = MAX_DIMS - len(extents)
-        fields = {
-            "input1_offset": -a.quant.single_zero_point,
-            "input2_offset": -b.quant.single_zero_point,
-            "left_shift": LEFT_SHIFT,
+        return AddLayer(
+            size=y.size,
+            same_shape=extended(a.shape, rank) == extended(b.shape, rank) == tuple(y.shape),
+            full_inputs=tuple(position for position, t in ((INPUT1, a), (INPUT2, b))
+                              if extended(t.shape, rank) == tuple(y.shape)),
+            extents=tuple(extents), input1_strides=tuple(strides1), input2_strides=tuple(strides2),
+            input1_offset=-a.quant.single_zero_point, input2_offset=-b.quant.single_zero_point,
+            output_offset=y.quant.single_zero_point, left_shift=LEFT_SHIFT,
             **add_multipliers(a.quant.single_scale, b.quant.single_scale, y.quant.single_scale),
-            "output_offset": y.quant.single_zero_point,
-            "activation_min": act_min,
-            "activation_max": act_max,
-            "size": y.size,
+            activation_min=act_min, activation_max=act_max,
+        )
+
+
+@binding
+class AddPortable(KernelBinding):
+    kind = "ADD"
+    backend = "portable"
+
+    def kernel_name(self, op: Op, layer: AddLayer) -> str:
+        return "mcugen_add_s8" if layer.same_shape else "mcugen_add_broadcast_s8"
+
+    def overlap(self, op: Op, layer: AddLayer) -> list[tuple[int, int]]:
+        # Element i of the output is written after element i of each input is read (broadcast inputs excepted).
+        return [(position, 0) for position in layer.full_inputs]
+
+    def emit(self, op: Op, layer: AddLayer, emit: Emitter) -> None:
+        fields = {
+            "input1_offset": layer.input1_offset,
+            "input2_offset": layer.input2_offset,
+            "left_shift": layer.left_shift,
+            "input1_multiplier": layer.input1_multiplier,
+            "input1_shift": layer.input1_shift,
+            "input2_multiplier": layer.input2_multiplier,
+            "input2_shift": layer.input2_shift,
+            "output_multiplier": layer.output_multiplier,
+            "output_shift": layer.output_shift,
+            "output_offset": layer.output_offset,
+            "activation_min": layer.activation_min,
+            "activation_max": layer.activation_max,
+            "size": layer.size,
         }
-        if not same_shape:
-            fields["extent"] = [1] * padding + extents
-            fields["input1_stride"] = [0] * padding + strides1
-            fields["input2_stride"] = [0] * padding + strides2
+        if not layer.same_shape:
+            padding = MAX_DIMS - len(layer.extents)
+            fields["extent"] = [1] * padding + list(layer.extents)
+            fields["input1_stride"] = [0] * padding + list(layer.input1_strides)
+            fields["input2_stride"] = [0] * padding + list(layer.input2_strides)
         emit.kernel("mcugen_add_s8")
         params = emit.params("mcugen_add_params", fields)
-        function = "mcugen_add_s8" if same_shape else "mcugen_add_broadcast_s8"
-        emit.call(function, params, emit.tensor(op.inputs[INPUT1]), emit.tensor(op.inputs[INPUT2]),
-                  emit.tensor(op.outputs[OUTPUT]))
+        emit.call(self.kernel_name(op, layer), params, emit.tensor(op.inputs[INPUT1]),
+                  emit.tensor(op.inputs[INPUT2]), emit.tensor(op.outputs[OUTPUT]))

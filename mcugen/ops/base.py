@@ -1,9 +1,10 @@
-"""The contract every op lowering fulfils, and the emitter it writes C through.
+"""The contract every op fulfils, and the emitter its kernels write C through.
 
-An op lowering is TFLite Micro's Prepare done at compile time: it validates the op, computes every constant the
-kernel needs (multipliers, shifts, clamp bounds, padding), states the scratch it needs, and emits one C call.
+An op is TFLite Micro's Prepare done at compile time: it validates the layer and computes, once, a typed record
+of everything any kernel needs (shapes, multipliers, shifts, clamp bounds, padding). How the layer is computed is
+the business of kernel bindings (mcugen/kernels/): one per (op, backend), chosen per layer for the target.
 Adding an op means adding one module under mcugen/ops/ that defines one subclass of OpLowering decorated with
-@register; nothing else changes.
+@register, and at least its portable binding; nothing else changes.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from mcugen.ir import Graph, Op, Tensor
 
 
 class Emitter(Protocol):
-    """What codegen offers an op lowering while it writes the op's C."""
+    """What codegen offers a kernel binding while it writes the op's C."""
 
     def tensor(self, index: int) -> str:
         """C expression of a typed pointer to tensor `index` (arena slot or const weight array)."""
@@ -28,7 +29,7 @@ class Emitter(Protocol):
         """Emit a `static const <ctype>` struct with designated initialisers; return `&symbol`."""
 
     def scratch(self) -> str:
-        """C expression of a pointer to this op's scratch buffer (size given by OpLowering.scratch_bytes)."""
+        """C expression of a pointer to this op's scratch buffer (size given by the binding's scratch_bytes)."""
 
     def call(self, function: str, *args: str) -> None:
         """Emit the kernel call statement."""
@@ -36,9 +37,12 @@ class Emitter(Protocol):
     def kernel(self, name: str) -> None:
         """Require runtime kernel `name` (mcugen/runtime/<name>.c and .h) in the generated project."""
 
+    def cmsis_nn(self, function: str) -> None:
+        """Require CMSIS-NN function `function` (its source file and everything it calls) in the project."""
+
 
 class OpLowering:
-    """Base class of op lowerings. Subclasses set `kind` and override check/lower (and maybe the rest)."""
+    """Base class of ops. Subclasses set `kind` and override check and prepare."""
 
     kind: ClassVar[str] = ""  # TFLite builtin operator name, e.g. "CONV_2D"
     # True for ops that move no data (RESHAPE, SQUEEZE, ...): the output aliases the input, no code is emitted.
@@ -49,20 +53,9 @@ class OpLowering:
         sentence naming what is wrong and what is supported."""
         return []
 
-    def scratch_bytes(self, op: Op, graph: Graph) -> int:
-        """Bytes of kernel scratch the op needs while it runs (planned in the arena)."""
-        return 0
-
-    def inplace_inputs(self, op: Op, graph: Graph) -> list[int | tuple[int, int]]:
-        """Inputs whose memory output 0 may reuse when that input dies at this op, as (input position, gap):
-        the output may overlap the input provided it starts at least `gap` bytes below it (mcugen/ops/streaming.py
-        computes the gap from a kernel's access order). A bare position means gap 0: the classic in-place case of
-        kernels where output[i] depends on input[i] alone and is written after it is read."""
-        return []
-
-    def lower(self, op: Op, graph: Graph, emit: Emitter) -> None:
-        """Emit the C for this op."""
-        raise NotImplementedError(f"{type(self).__name__}.lower")
+    def prepare(self, op: Op, graph: Graph) -> object:
+        """The backend-independent parameters of a checked layer: what every kernel binding reads."""
+        return None
 
 
 REGISTRY: dict[str, OpLowering] = {}

@@ -20,12 +20,15 @@ padded taps are handled.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from mcugen.ir import Graph, Op, Tensor
 from mcugen.ops.base import (Emitter, OpLowering, c_int_array, operand, register, require_dtype, require_int8_io,
                              require_per_tensor_quant, result)
-from mcugen.ops.streaming import batch_one, window_gap
+from mcugen.kernels.base import KernelBinding, binding
+from mcugen.ops.streaming import window_gap
 from mcugen.quant import CLAMPING_ACTIVATIONS, activation_range, quantize_multiplier
 
 INPUT, FILTER, BIAS = 0, 1, 2
@@ -186,6 +189,83 @@ def window_params(op: Op, x: Tensor, y: Tensor, filter_height: int, filter_width
     }
 
 
+@dataclass(frozen=True, eq=False)
+class ConvLayer:
+    """A prepared CONV_2D or DEPTHWISE_CONV_2D: NHWC shapes, the window, and per-output-channel requantization.
+
+    `bias` is the model's bias (zeros when it has none); `folded_bias` adds input_offset * sum(weights) to it for
+    kernels that take the input offset out of their inner loop."""
+
+    batches: int
+    input_height: int
+    input_width: int
+    input_depth: int
+    filter_height: int
+    filter_width: int
+    filter_depth: int  # input channels each filter reads (per group for grouped conv, 1 for depthwise)
+    output_height: int
+    output_width: int
+    output_depth: int
+    groups: int  # CONV_2D groups (1 for ordinary convolution); 1 for depthwise
+    depth_multiplier: int  # DEPTHWISE_CONV_2D only; 1 for CONV_2D
+    stride_height: int
+    stride_width: int
+    dilation_height: int
+    dilation_width: int
+    pad_top: int
+    pad_left: int
+    input_offset: int
+    output_offset: int
+    activation_min: int
+    activation_max: int
+    multipliers: np.ndarray
+    shifts: np.ndarray
+    bias: np.ndarray
+    has_bias: bool
+    folded_bias: np.ndarray
+
+    @property
+    def window(self) -> dict[str, int]:
+        return {"stride_height": self.stride_height, "stride_width": self.stride_width,
+                "dilation_height": self.dilation_height, "dilation_width": self.dilation_width,
+                "pad_top": self.pad_top, "pad_left": self.pad_left}
+
+    @property
+    def filter_hw(self) -> tuple[int, int]:
+        return self.filter_height, self.filter_width
+
+
+def prepare_conv_layer(op: Op, graph: Graph, channel_axis: int, filter_depth: int, groups: int,
+                       depth_multiplier: int) -> ConvLayer:
+    """The ConvLayer of a checked CONV_2D (channel_axis 0) or DEPTHWISE_CONV_2D (channel_axis 3)."""
+    x, w, bias, y = weighted_operands(op, graph)
+    filter_height, filter_width = w.shape[1], w.shape[2]
+    out_channels = w.shape[channel_axis]
+    multipliers, shifts = channel_multipliers(x.quant.single_scale, w.quant.scale, y.quant.single_scale,
+                                              out_channels)
+    act_min, act_max = output_range(op, y)
+    weights = per_channel_weights(w, channel_axis)
+    raw_bias = (np.asarray(bias.data, dtype=np.int64).reshape(-1) if bias is not None
+                else np.zeros(out_channels, dtype=np.int64))
+    return ConvLayer(
+        batches=x.shape[0], input_height=x.shape[1], input_width=x.shape[2], input_depth=x.shape[3],
+        filter_height=filter_height, filter_width=filter_width, filter_depth=filter_depth,
+        output_height=y.shape[1], output_width=y.shape[2], output_depth=out_channels,
+        groups=groups, depth_multiplier=depth_multiplier,
+        **window_params(op, x, y, filter_height, filter_width),
+        input_offset=-x.quant.single_zero_point, output_offset=y.quant.single_zero_point,
+        activation_min=act_min, activation_max=act_max,
+        multipliers=multipliers, shifts=shifts, bias=raw_bias, has_bias=bias is not None,
+        folded_bias=folded_bias(bias, weights, x.quant.single_zero_point),
+    )
+
+
+def emit_conv_constants(emit: Emitter, layer: ConvLayer, bias: np.ndarray) -> tuple[str, str, str]:
+    """(multipliers, shifts, bias) const arrays of a convolution-like layer."""
+    multipliers_symbol, shifts_symbol = emit_quant_arrays(emit, layer.multipliers, layer.shifts)
+    return multipliers_symbol, shifts_symbol, emit.const("bias", c_int_array(bias), "int32_t")
+
+
 @register
 class Conv2D(OpLowering):
     kind = "CONV_2D"
@@ -207,46 +287,57 @@ class Conv2D(OpLowering):
         problems += check_window(op, x, y, filter_height, filter_width, out_channels)
         return problems or accumulator_problems(bias, per_channel_weights(w, 0))
 
-    def inplace_inputs(self, op: Op, graph: Graph) -> list[tuple[int, int]]:
-        # mcugen_conv2d_s8 writes pixel by pixel, channel by channel; each channel reads its group's window.
-        x, w, _, y = weighted_operands(op, graph)
-        if not batch_one(x, y):
-            return []
-        out_channels, filter_height, filter_width, filter_depth = w.shape
-        groups = x.shape[3] // filter_depth
-        group_start = (np.arange(out_channels) // (out_channels // groups)) * filter_depth
-        window = window_params(op, x, y, filter_height, filter_width)
-        return [(INPUT, window_gap(x, y, (filter_height, filter_width), window, group_start))]
+    def prepare(self, op: Op, graph: Graph) -> ConvLayer:
+        x, w = operand(op, graph, INPUT), operand(op, graph, FILTER)
+        filter_depth = w.shape[3]
+        return prepare_conv_layer(op, graph, 0, filter_depth, x.shape[3] // filter_depth, 1)
 
-    def lower(self, op: Op, graph: Graph, emit: Emitter) -> None:
-        x, w, bias, y = weighted_operands(op, graph)
-        out_channels, filter_height, filter_width, filter_depth = w.shape
-        groups = x.shape[3] // filter_depth
-        multipliers, shifts = channel_multipliers(x.quant.single_scale, w.quant.scale, y.quant.single_scale,
-                                                  out_channels)
-        act_min, act_max = output_range(op, y)
-        weights = per_channel_weights(w, 0)
+
+@binding
+class Conv2DPortable(KernelBinding):
+    kind = "CONV_2D"
+    backend = "portable"
+
+    def kernel_name(self, op: Op, layer: ConvLayer) -> str:
+        return "mcugen_conv2d_s8"
+
+    def overlap(self, op: Op, layer: ConvLayer) -> list[tuple[int, int]]:
+        # mcugen_conv2d_s8 writes pixel by pixel, channel by channel; each channel reads its group's window.
+        if layer.batches != 1:
+            return []
+        filters_per_group = layer.output_depth // layer.groups
+        group_start = (np.arange(layer.output_depth) // filters_per_group) * layer.filter_depth
+        return [(INPUT, window_gap(layer_input_shape(layer), layer_output_shape(layer), layer.filter_hw,
+                                   layer.window, group_start))]
+
+    def emit(self, op: Op, layer: ConvLayer, emit: Emitter) -> None:
         emit.kernel("mcugen_conv2d_s8")
         params = emit.params("mcugen_conv2d_params", {
-            "batches": x.shape[0],
-            "input_height": x.shape[1],
-            "input_width": x.shape[2],
-            "input_depth": x.shape[3],
-            "filter_height": filter_height,
-            "filter_width": filter_width,
-            "filter_depth": filter_depth,
-            "output_height": y.shape[1],
-            "output_width": y.shape[2],
-            "output_depth": out_channels,
-            "filters_per_group": out_channels // groups,
-            **window_params(op, x, y, filter_height, filter_width),
-            "input_offset": -x.quant.single_zero_point,
-            "output_offset": y.quant.single_zero_point,
-            "activation_min": act_min,
-            "activation_max": act_max,
+            "batches": layer.batches,
+            "input_height": layer.input_height,
+            "input_width": layer.input_width,
+            "input_depth": layer.input_depth,
+            "filter_height": layer.filter_height,
+            "filter_width": layer.filter_width,
+            "filter_depth": layer.filter_depth,
+            "output_height": layer.output_height,
+            "output_width": layer.output_width,
+            "output_depth": layer.output_depth,
+            "filters_per_group": layer.output_depth // layer.groups,
+            **layer.window,
+            "input_offset": layer.input_offset,
+            "output_offset": layer.output_offset,
+            "activation_min": layer.activation_min,
+            "activation_max": layer.activation_max,
         })
-        multipliers_symbol, shifts_symbol = emit_quant_arrays(emit, multipliers, shifts)
-        bias_symbol = emit.const("bias", c_int_array(folded_bias(bias, weights, x.quant.single_zero_point)),
-                                 "int32_t")
-        emit.call("mcugen_conv2d_s8", params, multipliers_symbol, shifts_symbol, emit.tensor(op.inputs[INPUT]),
-                  emit.tensor(op.inputs[FILTER]), bias_symbol, emit.tensor(op.outputs[OUTPUT]))
+        multipliers, shifts, bias = emit_conv_constants(emit, layer, layer.folded_bias)
+        emit.call("mcugen_conv2d_s8", params, multipliers, shifts, emit.tensor(op.inputs[INPUT]),
+                  emit.tensor(op.inputs[FILTER]), bias, emit.tensor(op.outputs[OUTPUT]))
+
+
+def layer_input_shape(layer: ConvLayer) -> tuple[int, int, int, int]:
+    return (layer.batches, layer.input_height, layer.input_width, layer.input_depth)
+
+
+def layer_output_shape(layer: ConvLayer) -> tuple[int, int, int, int]:
+    return (layer.batches, layer.output_height, layer.output_width, layer.output_depth)

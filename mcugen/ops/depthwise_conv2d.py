@@ -9,11 +9,12 @@ from __future__ import annotations
 import numpy as np
 
 from mcugen.ir import Graph, Op
-from mcugen.ops.base import Emitter, OpLowering, c_int_array, register
-from mcugen.ops.conv2d import (accumulator_problems, channel_multipliers, check_activation, check_int8_io,
-                               check_weights, check_window, emit_quant_arrays, folded_bias, output_range,
-                               per_channel_weights, weighted_operands, window_params)
-from mcugen.ops.streaming import batch_one, window_gap
+from mcugen.kernels.base import KernelBinding, binding
+from mcugen.ops.base import Emitter, OpLowering, register
+from mcugen.ops.conv2d import (ConvLayer, accumulator_problems, check_activation, check_int8_io, check_weights,
+                               check_window, emit_conv_constants, layer_input_shape, layer_output_shape,
+                               per_channel_weights, prepare_conv_layer, weighted_operands)
+from mcugen.ops.streaming import window_gap
 
 INPUT, FILTER, OUTPUT = 0, 1, 0  # positions, as in mcugen.ops.conv2d.weighted_operands
 CHANNEL_AXIS = 3  # of the filter
@@ -42,44 +43,45 @@ class DepthwiseConv2D(OpLowering):
         problems += check_window(op, x, y, filter_height, filter_width, out_channels)
         return problems or accumulator_problems(bias, per_channel_weights(w, CHANNEL_AXIS))
 
-    def inplace_inputs(self, op: Op, graph: Graph) -> list[tuple[int, int]]:
-        # mcugen_depthwise_conv2d_s8 writes pixel by pixel; output channel c reads input channel c / multiplier.
-        x, w, _, y = weighted_operands(op, graph)
-        if not batch_one(x, y):
-            return []
-        _, filter_height, filter_width, out_channels = w.shape
-        window = window_params(op, x, y, filter_height, filter_width)
-        channel = np.arange(out_channels) // op.options.depth_multiplier
-        return [(INPUT, window_gap(x, y, (filter_height, filter_width), window, channel))]
+    def prepare(self, op: Op, graph: Graph) -> ConvLayer:
+        return prepare_conv_layer(op, graph, CHANNEL_AXIS, 1, 1, op.options.depth_multiplier)
 
-    def lower(self, op: Op, graph: Graph, emit: Emitter) -> None:
-        x, w, bias, y = weighted_operands(op, graph)
-        _, filter_height, filter_width, out_channels = w.shape
-        multipliers, shifts = channel_multipliers(x.quant.single_scale, w.quant.scale, y.quant.single_scale,
-                                                  out_channels)
-        act_min, act_max = output_range(op, y)
-        weights = per_channel_weights(w, CHANNEL_AXIS)
+
+@binding
+class DepthwiseConv2DPortable(KernelBinding):
+    kind = "DEPTHWISE_CONV_2D"
+    backend = "portable"
+
+    def kernel_name(self, op: Op, layer: ConvLayer) -> str:
+        return "mcugen_depthwise_conv2d_s8"
+
+    def overlap(self, op: Op, layer: ConvLayer) -> list[tuple[int, int]]:
+        # mcugen_depthwise_conv2d_s8 writes pixel by pixel; output channel c reads input channel c / multiplier.
+        if layer.batches != 1:
+            return []
+        channel = np.arange(layer.output_depth) // layer.depth_multiplier
+        return [(INPUT, window_gap(layer_input_shape(layer), layer_output_shape(layer), layer.filter_hw,
+                                   layer.window, channel))]
+
+    def emit(self, op: Op, layer: ConvLayer, emit: Emitter) -> None:
         emit.kernel("mcugen_depthwise_conv2d_s8")
         params = emit.params("mcugen_depthwise_conv2d_params", {
-            "batches": x.shape[0],
-            "input_height": x.shape[1],
-            "input_width": x.shape[2],
-            "input_depth": x.shape[3],
-            "depth_multiplier": op.options.depth_multiplier,
-            "filter_height": filter_height,
-            "filter_width": filter_width,
-            "output_height": y.shape[1],
-            "output_width": y.shape[2],
-            "output_depth": out_channels,
-            **window_params(op, x, y, filter_height, filter_width),
-            "input_offset": -x.quant.single_zero_point,
-            "output_offset": y.quant.single_zero_point,
-            "activation_min": act_min,
-            "activation_max": act_max,
+            "batches": layer.batches,
+            "input_height": layer.input_height,
+            "input_width": layer.input_width,
+            "input_depth": layer.input_depth,
+            "depth_multiplier": layer.depth_multiplier,
+            "filter_height": layer.filter_height,
+            "filter_width": layer.filter_width,
+            "output_height": layer.output_height,
+            "output_width": layer.output_width,
+            "output_depth": layer.output_depth,
+            **layer.window,
+            "input_offset": layer.input_offset,
+            "output_offset": layer.output_offset,
+            "activation_min": layer.activation_min,
+            "activation_max": layer.activation_max,
         })
-        multipliers_symbol, shifts_symbol = emit_quant_arrays(emit, multipliers, shifts)
-        bias_symbol = emit.const("bias", c_int_array(folded_bias(bias, weights, x.quant.single_zero_point)),
-                                 "int32_t")
-        emit.call("mcugen_depthwise_conv2d_s8", params, multipliers_symbol, shifts_symbol,
-                  emit.tensor(op.inputs[INPUT]), emit.tensor(op.inputs[FILTER]), bias_symbol,
-                  emit.tensor(op.outputs[OUTPUT]))
+        multipliers, shifts, bias = emit_conv_constants(emit, layer, layer.folded_bias)
+        emit.call("mcugen_depthwise_conv2d_s8", params, multipliers, shifts, emit.tensor(op.inputs[INPUT]),
+                  emit.tensor(op.inputs[FILTER]), bias, emit.tensor(op.outputs[OUTPUT]))

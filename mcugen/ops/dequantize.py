@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from mcugen.ir import Graph, Op
+from mcugen.kernels.base import KernelBinding, binding
 from mcugen.ops.base import OpLowering, operand, register, require_dtype, require_per_tensor_quant, result
 
 INPUT, OUTPUT = 0, 0
+
+
+@dataclass(frozen=True)
+class DequantizeLayer:
+    """A prepared DEQUANTIZE int8 -> float32."""
+
+    size: int
+    scale: float
+    zero_point: int
 
 
 @register
@@ -22,13 +34,25 @@ class Dequantize(OpLowering):
             problems.append(f"output {y.describe()} does not have as many elements as input {x.describe()}")
         return problems
 
-    def lower(self, op: Op, graph: Graph, emit) -> None:
-        x = graph.tensors[op.inputs[INPUT]]
+    def prepare(self, op: Op, graph: Graph) -> DequantizeLayer:
+        x = operand(op, graph, INPUT)
+        return DequantizeLayer(size=x.size, scale=float(x.quant.scale[0]), zero_point=x.quant.single_zero_point)
+
+
+@binding
+class DequantizePortable(KernelBinding):
+    kind = "DEQUANTIZE"
+    backend = "portable"
+
+    def kernel_name(self, op: Op, layer: DequantizeLayer) -> str:
+        return "mcugen_dequantize_s8_f32"
+
+    def emit(self, op: Op, layer: DequantizeLayer, emit) -> None:
         emit.kernel("mcugen_dequantize_s8_f32")
         params = emit.params("mcugen_dequantize_s8_f32_params", {
-            "size": x.size,
-            "scale": float(x.quant.scale[0]),
-            "zero_point": x.quant.single_zero_point,
+            "size": layer.size,
+            "scale": layer.scale,
+            "zero_point": layer.zero_point,
         })
         emit.call("mcugen_dequantize_s8_f32", params, emit.tensor(op.inputs[INPUT]),
                   emit.tensor(op.outputs[OUTPUT]))

@@ -11,9 +11,12 @@ scale) is refused.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from mcugen.ir import Graph, Op
+from mcugen.kernels.base import KernelBinding, binding
 from mcugen.ops.base import Emitter, OpLowering, c_int_array, register
 from mcugen.ops.conv2d import (accumulator_problems, channel_multipliers, check_activation, check_int8_io,
                                check_weights, emit_quant_arrays, folded_bias, output_range, weighted_operands)
@@ -21,6 +24,26 @@ from mcugen.quant import quantize_multiplier
 
 INPUT, WEIGHTS = 0, 1  # positions, as in mcugen.ops.conv2d.weighted_operands
 OUTPUT = 0
+
+
+@dataclass(frozen=True, eq=False)
+class FullyConnectedLayer:
+    """A prepared FULLY_CONNECTED: `batches` rows of `input_depth` features times [output_depth, input_depth]
+    weights. `bias` is the model's (zeros when absent); `folded_bias` adds input_offset * sum(weights row)."""
+
+    batches: int
+    input_depth: int
+    output_depth: int
+    input_offset: int
+    output_offset: int
+    activation_min: int
+    activation_max: int
+    per_channel: bool
+    multipliers: np.ndarray
+    shifts: np.ndarray
+    bias: np.ndarray
+    has_bias: bool
+    folded_bias: np.ndarray
 
 
 def layer_multipliers(input_scale: float, weight_scales: np.ndarray, output_scale: float,
@@ -65,25 +88,42 @@ class FullyConnected(OpLowering):
                                 f"times weight scale ({product:.6g})")
         return problems or accumulator_problems(bias, np.asarray(w.data, dtype=np.int64))
 
-    def lower(self, op: Op, graph: Graph, emit: Emitter) -> None:
+    def prepare(self, op: Op, graph: Graph) -> FullyConnectedLayer:
         x, w, bias, y = weighted_operands(op, graph)
         out_features, in_features = w.shape
         multipliers, shifts = layer_multipliers(x.quant.single_scale, w.quant.scale, y.quant.single_scale,
                                                 out_features)
         act_min, act_max = output_range(op, y)
+        raw_bias = (np.asarray(bias.data, dtype=np.int64).reshape(-1) if bias is not None
+                    else np.zeros(out_features, dtype=np.int64))
+        return FullyConnectedLayer(
+            batches=y.size // out_features, input_depth=in_features, output_depth=out_features,
+            input_offset=-x.quant.single_zero_point, output_offset=y.quant.single_zero_point,
+            activation_min=act_min, activation_max=act_max, per_channel=bool(w.quant.per_channel),
+            multipliers=multipliers, shifts=shifts, bias=raw_bias, has_bias=bias is not None,
+            folded_bias=folded_bias(bias, np.asarray(w.data, dtype=np.int64), x.quant.single_zero_point),
+        )
+
+
+@binding
+class FullyConnectedPortable(KernelBinding):
+    kind = "FULLY_CONNECTED"
+    backend = "portable"
+
+    def kernel_name(self, op: Op, layer: FullyConnectedLayer) -> str:
+        return "mcugen_fully_connected_s8"
+
+    def emit(self, op: Op, layer: FullyConnectedLayer, emit: Emitter) -> None:
         emit.kernel("mcugen_fully_connected_s8")
         params = emit.params("mcugen_fully_connected_params", {
-            "batches": y.size // out_features,
-            "input_depth": in_features,
-            "output_depth": out_features,
-            "output_offset": y.quant.single_zero_point,
-            "activation_min": act_min,
-            "activation_max": act_max,
+            "batches": layer.batches,
+            "input_depth": layer.input_depth,
+            "output_depth": layer.output_depth,
+            "output_offset": layer.output_offset,
+            "activation_min": layer.activation_min,
+            "activation_max": layer.activation_max,
         })
-        multipliers_symbol, shifts_symbol = emit_quant_arrays(emit, multipliers, shifts)
-        weights = np.asarray(w.data, dtype=np.int64)
-        bias_symbol = emit.const("bias", c_int_array(folded_bias(bias, weights, x.quant.single_zero_point)),
-                                 "int32_t")
-        emit.call("mcugen_fully_connected_s8", params, multipliers_symbol, shifts_symbol,
-                  emit.tensor(op.inputs[INPUT]), emit.tensor(op.inputs[WEIGHTS]), bias_symbol,
-                  emit.tensor(op.outputs[OUTPUT]))
+        multipliers, shifts = emit_quant_arrays(emit, layer.multipliers, layer.shifts)
+        bias = emit.const("bias", c_int_array(layer.folded_bias), "int32_t")
+        emit.call("mcugen_fully_connected_s8", params, multipliers, shifts, emit.tensor(op.inputs[INPUT]),
+                  emit.tensor(op.inputs[WEIGHTS]), bias, emit.tensor(op.outputs[OUTPUT]))

@@ -11,9 +11,12 @@ dimensions merged, so the kernel sees at most three kept and three reduced group
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from mcugen.ir import Graph, Op
+from mcugen.kernels.base import KernelBinding, binding
 from mcugen.ops.base import (OpLowering, operand, register, require_dtype, require_int8_io, require_per_tensor_quant,
                              result)
 from mcugen.quant import quantize_multiplier
@@ -22,6 +25,19 @@ INPUT, AXES = 0, 1
 OUTPUT = 0
 MAX_RANK = 6
 MAX_GROUPS = 3  # MCUGEN_MEAN_MAX_GROUPS in mcugen_mean_s8.h
+
+
+@dataclass(frozen=True)
+class MeanLayer:
+    """A prepared MEAN: kept and reduced dimension groups as (size, input stride), outermost first, and the one
+    multiplier that turns a centred sum into output units."""
+
+    kept: tuple[tuple[int, int], ...]
+    reduced: tuple[tuple[int, int], ...]
+    sum_offset: int
+    multiplier: int
+    shift: int
+    output_zero_point: int
 
 
 def resolve_axes(axes: np.ndarray, rank: int) -> list[int] | None:
@@ -95,24 +111,36 @@ class Mean(OpLowering):
             return [f"output {y.describe()} does not hold the {kept} means of input {x.describe()}"]
         return []
 
-    def lower(self, op: Op, graph: Graph, emit) -> None:
-        x = graph.tensors[op.inputs[INPUT]]
-        y = graph.tensors[op.outputs[OUTPUT]]
-        axes = resolve_axes(graph.tensors[op.inputs[AXES]].data, len(x.shape))
+    def prepare(self, op: Op, graph: Graph) -> MeanLayer:
+        x, y = operand(op, graph, INPUT), result(op, graph, OUTPUT)
+        axes = resolve_axes(operand(op, graph, AXES).data, len(x.shape))
         kept, summed = group_dimensions(tuple(x.shape), axes)
         count = int(np.prod([x.shape[a] for a in axes], dtype=np.int64))
         multiplier, shift = mean_multiplier(x.quant.single_scale, y.quant.single_scale, count)
-        outer_shape, outer_stride = _padded(kept)
-        reduced_shape, reduced_stride = _padded(summed)
+        return MeanLayer(kept=tuple(kept), reduced=tuple(summed), sum_offset=-x.quant.single_zero_point * count,
+                         multiplier=multiplier, shift=shift, output_zero_point=y.quant.single_zero_point)
+
+
+@binding
+class MeanPortable(KernelBinding):
+    kind = "MEAN"
+    backend = "portable"
+
+    def kernel_name(self, op: Op, layer: MeanLayer) -> str:
+        return "mcugen_mean_s8"
+
+    def emit(self, op: Op, layer: MeanLayer, emit) -> None:
+        outer_shape, outer_stride = _padded(list(layer.kept))
+        reduced_shape, reduced_stride = _padded(list(layer.reduced))
         emit.kernel("mcugen_mean_s8")
         params = emit.params("mcugen_mean_params", {
             "outer_shape": outer_shape,
             "outer_stride": outer_stride,
             "reduced_shape": reduced_shape,
             "reduced_stride": reduced_stride,
-            "sum_offset": -x.quant.single_zero_point * count,
-            "multiplier": multiplier,
-            "shift": shift,
-            "output_zero_point": y.quant.single_zero_point,
+            "sum_offset": layer.sum_offset,
+            "multiplier": layer.multiplier,
+            "shift": layer.shift,
+            "output_zero_point": layer.output_zero_point,
         })
         emit.call("mcugen_mean_s8", params, emit.tensor(op.inputs[INPUT]), emit.tensor(op.outputs[OUTPUT]))

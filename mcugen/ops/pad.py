@@ -7,15 +7,28 @@ quantization. The kernel copies bytes, so input and output quantization are take
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from mcugen.ir import Graph, Op, Tensor
+from mcugen.kernels.base import KernelBinding, binding
 from mcugen.ops.base import OpLowering, operand, register, require_dtype, require_int8_io, result
 from mcugen.ops.streaming import overlap_gap, padded_reads
 
 INPUT, PADDINGS, CONSTANT_VALUES = 0, 1, 2
 OUTPUT = 0
 MAX_DIMS = 5  # MCUGEN_PAD_MAX_DIMS in mcugen_pad_s8.h
+
+
+@dataclass(frozen=True)
+class PadLayer:
+    """A prepared constant PAD/PADV2: shapes, padding before each dimension, and the int8 fill value."""
+
+    input_shape: tuple[int, ...]
+    output_shape: tuple[int, ...]
+    pad_before: tuple[int, ...]
+    pad_value: int
 
 
 class _Pad(OpLowering):
@@ -47,25 +60,35 @@ class _Pad(OpLowering):
     def pad_value(self, op: Op, graph: Graph) -> int:
         return graph.tensors[op.outputs[OUTPUT]].quant.single_zero_point
 
-    def inplace_inputs(self, op: Op, graph: Graph) -> list[tuple[int, int]]:
-        # mcugen_pad_s8 writes the output in address order; each interior element copies one input element.
-        x, y = graph.tensors[op.inputs[INPUT]], graph.tensors[op.outputs[OUTPUT]]
-        pairs = np.asarray(graph.tensors[op.inputs[PADDINGS]].data, dtype=np.int64).reshape(-1, 2)
-        return [(INPUT, overlap_gap(padded_reads(x.shape, y.shape, pairs[:, 0])))]
+    def prepare(self, op: Op, graph: Graph) -> PadLayer:
+        x, y = operand(op, graph, INPUT), result(op, graph, OUTPUT)
+        pairs = np.asarray(operand(op, graph, PADDINGS).data, dtype=np.int64).reshape(-1, 2)
+        return PadLayer(input_shape=tuple(x.shape), output_shape=tuple(y.shape),
+                        pad_before=tuple(int(v) for v in pairs[:, 0]), pad_value=self.pad_value(op, graph))
 
-    def lower(self, op: Op, graph: Graph, emit) -> None:
-        x = graph.tensors[op.inputs[INPUT]]
-        y = graph.tensors[op.outputs[OUTPUT]]
-        pairs = np.asarray(graph.tensors[op.inputs[PADDINGS]].data, dtype=np.int64).reshape(-1, 2)
-        lead = MAX_DIMS - len(x.shape)
+
+class _PadPortable(KernelBinding):
+    backend = "portable"
+
+    def kernel_name(self, op: Op, layer: PadLayer) -> str:
+        return "mcugen_pad_s8"
+
+    def overlap(self, op: Op, layer: PadLayer) -> list[tuple[int, int]]:
+        # mcugen_pad_s8 writes the output in address order; each interior element copies one input element.
+        return [(INPUT, overlap_gap(padded_reads(layer.input_shape, layer.output_shape, layer.pad_before)))]
+
+    def emit(self, op: Op, layer: PadLayer, emit) -> None:
+        lead = MAX_DIMS - len(layer.input_shape)
         emit.kernel("mcugen_pad_s8")
         params = emit.params("mcugen_pad_params", {
-            "input_shape": [1] * lead + list(x.shape),
-            "output_shape": [1] * lead + list(y.shape),
-            "pad_before": [0] * lead + [int(v) for v in pairs[:, 0]],
-            "pad_value": self.pad_value(op, graph),
+            "input_shape": [1] * lead + list(layer.input_shape),
+            "output_shape": [1] * lead + list(layer.output_shape),
+            "pad_before": [0] * lead + list(layer.pad_before),
+            "pad_value": layer.pad_value,
         })
         emit.call("mcugen_pad_s8", params, emit.tensor(op.inputs[INPUT]), emit.tensor(op.outputs[OUTPUT]))
+
+
 
 @register
 class Pad(_Pad):
@@ -94,3 +117,13 @@ class PadV2(_Pad):
         if value is not None:
             return int(np.asarray(value.data).reshape(-1)[0])
         return super().pad_value(op, graph)
+
+
+@binding
+class PadPortable(_PadPortable):
+    kind = "PAD"
+
+
+@binding
+class PadV2Portable(_PadPortable):
+    kind = "PADV2"

@@ -7,13 +7,15 @@ away from zero.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
 
 from mcugen.ir import Graph, Op
+from mcugen.kernels.base import KernelBinding, binding
 from mcugen.ops.base import OpLowering, operand, register, require_int8_io, require_per_tensor_quant, result
-from mcugen.ops.streaming import batch_one, window_gap
+from mcugen.ops.streaming import window_gap
 from mcugen.quant import CLAMPING_ACTIVATIONS, activation_range
 
 INPUT, OUTPUT = 0, 0
@@ -32,8 +34,44 @@ def pool_padding_before(size: int, filter_size: int, stride: int, out_size: int)
     return max(total, 0) // 2
 
 
+@dataclass(frozen=True)
+class PoolLayer:
+    """A prepared AVERAGE_POOL_2D or MAX_POOL_2D on NHWC int8 (input and output share their quantization)."""
+
+    batches: int
+    input_height: int
+    input_width: int
+    channels: int
+    output_height: int
+    output_width: int
+    stride_height: int
+    stride_width: int
+    filter_height: int
+    filter_width: int
+    pad_top: int
+    pad_left: int
+    activation_min: int
+    activation_max: int
+
+    @property
+    def input_shape(self) -> tuple[int, int, int, int]:
+        return (self.batches, self.input_height, self.input_width, self.channels)
+
+    @property
+    def output_shape(self) -> tuple[int, int, int, int]:
+        return (self.batches, self.output_height, self.output_width, self.channels)
+
+    @property
+    def filter_hw(self) -> tuple[int, int]:
+        return (self.filter_height, self.filter_width)
+
+    @property
+    def window(self) -> dict[str, int]:
+        return {"stride_height": self.stride_height, "stride_width": self.stride_width,
+                "pad_top": self.pad_top, "pad_left": self.pad_left}
+
+
 class _Pool2D(OpLowering):
-    c_name: ClassVar[str] = ""  # kernel mcugen_<c_name>_s8 in runtime/mcugen_pool2d_s8.c
 
     def check(self, op: Op, graph: Graph) -> list[str]:
         x, y = operand(op, graph, INPUT), result(op, graph, OUTPUT)
@@ -66,54 +104,75 @@ class _Pool2D(OpLowering):
             problems.append(f"the {o.filter_height}x{o.filter_width} filter does not fit input {x.describe()}")
         return problems
 
-    def inplace_inputs(self, op: Op, graph: Graph) -> list[tuple[int, int]]:
-        # mcugen_pool2d_s8 writes pixel by pixel, channel by channel; channel c reads only channel c of its window.
-        x, y = operand(op, graph, INPUT), result(op, graph, OUTPUT)
-        if not batch_one(x, y):
-            return []
-        o = op.options
-        window = {
-            "stride_height": o.stride_h,
-            "stride_width": o.stride_w,
-            "pad_top": pool_padding_before(x.shape[1], o.filter_height, o.stride_h, y.shape[1]),
-            "pad_left": pool_padding_before(x.shape[2], o.filter_width, o.stride_w, y.shape[2]),
-        }
-        return [(INPUT, window_gap(x, y, (o.filter_height, o.filter_width), window, np.arange(x.shape[3])))]
-
-    def lower(self, op: Op, graph: Graph, emit) -> None:
+    def prepare(self, op: Op, graph: Graph) -> PoolLayer:
         x, y = operand(op, graph, INPUT), result(op, graph, OUTPUT)
         o = op.options
         batches, in_h, in_w, channels = x.shape
         _, out_h, out_w, _ = y.shape
         act_min, act_max = activation_range(o.fused_activation_function, y.quant.single_scale,
                                             y.quant.single_zero_point)
+        return PoolLayer(
+            batches=batches, input_height=in_h, input_width=in_w, channels=channels,
+            output_height=out_h, output_width=out_w, stride_height=o.stride_h, stride_width=o.stride_w,
+            filter_height=o.filter_height, filter_width=o.filter_width,
+            pad_top=pool_padding_before(in_h, o.filter_height, o.stride_h, out_h),
+            pad_left=pool_padding_before(in_w, o.filter_width, o.stride_w, out_w),
+            activation_min=act_min, activation_max=act_max,
+        )
+
+
+class _Pool2DPortable(KernelBinding):
+    backend = "portable"
+    c_name: ClassVar[str] = ""  # kernel mcugen_<c_name>_s8 in runtime/mcugen_pool2d_s8.c
+
+    def kernel_name(self, op: Op, layer: PoolLayer) -> str:
+        return f"mcugen_{self.c_name}_s8"
+
+    def overlap(self, op: Op, layer: PoolLayer) -> list[tuple[int, int]]:
+        # mcugen_pool2d_s8 writes pixel by pixel, channel by channel; channel c reads only channel c of its window.
+        if layer.batches != 1:
+            return []
+        return [(INPUT, window_gap(layer.input_shape, layer.output_shape, layer.filter_hw, layer.window,
+                                   np.arange(layer.channels)))]
+
+    def emit(self, op: Op, layer: PoolLayer, emit) -> None:
         emit.kernel("mcugen_pool2d_s8")
         params = emit.params("mcugen_pool2d_params", {
-            "batches": batches,
-            "input_height": in_h,
-            "input_width": in_w,
-            "channels": channels,
-            "output_height": out_h,
-            "output_width": out_w,
-            "stride_height": o.stride_h,
-            "stride_width": o.stride_w,
-            "filter_height": o.filter_height,
-            "filter_width": o.filter_width,
-            "pad_top": pool_padding_before(in_h, o.filter_height, o.stride_h, out_h),
-            "pad_left": pool_padding_before(in_w, o.filter_width, o.stride_w, out_w),
-            "activation_min": act_min,
-            "activation_max": act_max,
+            "batches": layer.batches,
+            "input_height": layer.input_height,
+            "input_width": layer.input_width,
+            "channels": layer.channels,
+            "output_height": layer.output_height,
+            "output_width": layer.output_width,
+            "stride_height": layer.stride_height,
+            "stride_width": layer.stride_width,
+            "filter_height": layer.filter_height,
+            "filter_width": layer.filter_width,
+            "pad_top": layer.pad_top,
+            "pad_left": layer.pad_left,
+            "activation_min": layer.activation_min,
+            "activation_max": layer.activation_max,
         })
-        emit.call(f"mcugen_{self.c_name}_s8", params, emit.tensor(op.inputs[INPUT]), emit.tensor(op.outputs[OUTPUT]))
+        emit.call(self.kernel_name(op, layer), params, emit.tensor(op.inputs[INPUT]), emit.tensor(op.outputs[OUTPUT]))
 
 
 @register
 class AveragePool2D(_Pool2D):
     kind = "AVERAGE_POOL_2D"
-    c_name = "avg_pool2d"
 
 
 @register
 class MaxPool2D(_Pool2D):
+    kind = "MAX_POOL_2D"
+
+
+@binding
+class AveragePool2DPortable(_Pool2DPortable):
+    kind = "AVERAGE_POOL_2D"
+    c_name = "avg_pool2d"
+
+
+@binding
+class MaxPool2DPortable(_Pool2DPortable):
     kind = "MAX_POOL_2D"
     c_name = "max_pool2d"

@@ -6,11 +6,27 @@ AffineQuantize. int8 -> int8 rescales by input_scale / output_scale with the usu
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from mcugen.ir import Graph, Op
+from mcugen.kernels.base import KernelBinding, binding
 from mcugen.ops.base import OpLowering, operand, register, require_dtype, require_per_tensor_quant, result
 from mcugen.quant import quantize_multiplier
 
 INPUT, OUTPUT = 0, 0
+
+
+@dataclass(frozen=True)
+class QuantizeLayer:
+    """A prepared QUANTIZE: float32 -> int8 by the output scale, or int8 -> int8 by a Q31 multiplier."""
+
+    size: int
+    from_float: bool
+    scale: float  # float32 -> int8: the output scale
+    input_zero_point: int
+    output_zero_point: int
+    multiplier: int = 0  # int8 -> int8
+    shift: int = 0
 
 
 @register
@@ -29,30 +45,44 @@ class Quantize(OpLowering):
             problems.append(f"output {y.describe()} does not have as many elements as input {x.describe()}")
         return problems
 
-    def inplace_inputs(self, op: Op, graph: Graph) -> list[int]:
-        # Element i is read before it is written, and the output element is never wider than the input's.
-        return [INPUT]
-
-    def lower(self, op: Op, graph: Graph, emit) -> None:
+    def prepare(self, op: Op, graph: Graph) -> QuantizeLayer:
         x, y = operand(op, graph, INPUT), result(op, graph, OUTPUT)
         if x.dtype == "float32":
-            emit.kernel("mcugen_quantize_f32_s8")
-            params = emit.params("mcugen_quantize_f32_s8_params", {
-                "size": y.size,
-                "scale": float(y.quant.scale[0]),
-                "zero_point": y.quant.single_zero_point,
-            })
-            emit.call("mcugen_quantize_f32_s8", params, emit.tensor(op.inputs[INPUT]),
-                      emit.tensor(op.outputs[OUTPUT]))
-            return
+            return QuantizeLayer(size=y.size, from_float=True, scale=float(y.quant.scale[0]),
+                                 input_zero_point=0, output_zero_point=y.quant.single_zero_point)
         # The ratio of the two float32 scales is taken in double, as TFLite does.
         multiplier, shift = quantize_multiplier(float(x.quant.scale[0]) / float(y.quant.scale[0]))
-        emit.kernel("mcugen_requantize_s8_s8")
-        params = emit.params("mcugen_requantize_s8_s8_params", {
-            "size": y.size,
-            "input_zero_point": x.quant.single_zero_point,
-            "output_zero_point": y.quant.single_zero_point,
-            "multiplier": multiplier,
-            "shift": shift,
-        })
-        emit.call("mcugen_requantize_s8_s8", params, emit.tensor(op.inputs[INPUT]), emit.tensor(op.outputs[OUTPUT]))
+        return QuantizeLayer(size=y.size, from_float=False, scale=0.0, input_zero_point=x.quant.single_zero_point,
+                             output_zero_point=y.quant.single_zero_point, multiplier=multiplier, shift=shift)
+
+
+@binding
+class QuantizePortable(KernelBinding):
+    kind = "QUANTIZE"
+    backend = "portable"
+
+    def kernel_name(self, op: Op, layer: QuantizeLayer) -> str:
+        return "mcugen_quantize_f32_s8" if layer.from_float else "mcugen_requantize_s8_s8"
+
+    def overlap(self, op: Op, layer: QuantizeLayer) -> list[tuple[int, int]]:
+        # Element i is read before it is written, and the output element is never wider than the input's.
+        return [(INPUT, 0)]
+
+    def emit(self, op: Op, layer: QuantizeLayer, emit) -> None:
+        name = self.kernel_name(op, layer)
+        emit.kernel(name)
+        if layer.from_float:
+            params = emit.params("mcugen_quantize_f32_s8_params", {
+                "size": layer.size,
+                "scale": layer.scale,
+                "zero_point": layer.output_zero_point,
+            })
+        else:
+            params = emit.params("mcugen_requantize_s8_s8_params", {
+                "size": layer.size,
+                "input_zero_point": layer.input_zero_point,
+                "output_zero_point": layer.output_zero_point,
+                "multiplier": layer.multiplier,
+                "shift": layer.shift,
+            })
+        emit.call(name, params, emit.tensor(op.inputs[INPUT]), emit.tensor(op.outputs[OUTPUT]))

@@ -9,13 +9,26 @@ PreprocessSoftmaxScaling and CalculateInputRadius do, in double precision.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from mcugen.ir import Graph, Op
+from mcugen.kernels.base import KernelBinding, binding
 from mcugen.ops.base import OpLowering, operand, register, require_int8_io, require_per_tensor_quant, result
 from mcugen.quant import quantize_multiplier
 
 INPUT, OUTPUT = 0, 0
 SCALED_DIFF_INTEGER_BITS = 5
+
+
+@dataclass(frozen=True)
+class SoftmaxLayer:
+    """A prepared SOFTMAX: `rows` rows of `depth` values and TFLite's input scaling."""
+
+    rows: int
+    depth: int
+    input_multiplier: int
+    input_left_shift: int
+    diff_min: int
 
 
 def input_scaling(beta: float, input_scale: float) -> tuple[int, int, int] | None:
@@ -51,20 +64,33 @@ class Softmax(OpLowering):
             problems.append(f"beta {op.options.beta} times the input scale {x.quant.single_scale:g} is below 2^-26")
         return problems
 
-    def inplace_inputs(self, op: Op, graph: Graph) -> list[int]:
-        # The kernel reads a whole row before writing it, and writes each element after its last read.
-        return [INPUT]
-
-    def lower(self, op: Op, graph: Graph, emit) -> None:
-        x = graph.tensors[op.inputs[INPUT]]
+    def prepare(self, op: Op, graph: Graph) -> SoftmaxLayer:
+        x = operand(op, graph, INPUT)
         multiplier, left_shift, diff_min = input_scaling(op.options.beta, x.quant.single_scale)
         depth = x.shape[-1]
+        return SoftmaxLayer(rows=x.size // depth, depth=depth, input_multiplier=multiplier,
+                            input_left_shift=left_shift, diff_min=diff_min)
+
+
+@binding
+class SoftmaxPortable(KernelBinding):
+    kind = "SOFTMAX"
+    backend = "portable"
+
+    def kernel_name(self, op: Op, layer: SoftmaxLayer) -> str:
+        return "mcugen_softmax_s8"
+
+    def overlap(self, op: Op, layer: SoftmaxLayer) -> list[tuple[int, int]]:
+        # The kernel reads a whole row before writing it, and writes each element after its last read.
+        return [(INPUT, 0)]
+
+    def emit(self, op: Op, layer: SoftmaxLayer, emit) -> None:
         emit.kernel("mcugen_softmax_s8")
         params = emit.params("mcugen_softmax_s8_params", {
-            "rows": x.size // depth,
-            "depth": depth,
-            "input_multiplier": multiplier,
-            "input_left_shift": left_shift,
-            "diff_min": diff_min,
+            "rows": layer.rows,
+            "depth": layer.depth,
+            "input_multiplier": layer.input_multiplier,
+            "input_left_shift": layer.input_left_shift,
+            "diff_min": layer.diff_min,
         })
         emit.call("mcugen_softmax_s8", params, emit.tensor(op.inputs[INPUT]), emit.tensor(op.outputs[OUTPUT]))

@@ -18,17 +18,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from mcugen.ir import Tensor
-
 # Window positions whose taps all fall in the padding read nothing; they never constrain the overlap.
 _NO_READ = 1 << 60  # far beyond any tensor, with room for the channel offsets added to it
+# A gap no placement can meet: the output may not overlap the input at all.
+NO_OVERLAP = 1 << 62
 
 
-def window_first_reads(x: Tensor, y: Tensor, filter_hw: tuple[int, int], stride_hw: tuple[int, int],
-                       dilation_hw: tuple[int, int], pad_top_left: tuple[int, int]) -> np.ndarray:
-    """For each output pixel in write order, the byte offset (channel 0) of the first input pixel its window reads."""
-    _, in_h, in_w, in_c = x.shape
-    _, out_h, out_w, _ = y.shape
+def window_first_reads(in_shape: tuple[int, ...], out_shape: tuple[int, ...], filter_hw: tuple[int, int],
+                       stride_hw: tuple[int, int], dilation_hw: tuple[int, int], pad_top_left: tuple[int, int],
+                       itemsize: int = 1) -> np.ndarray:
+    """For each output pixel in write order, the byte offset (channel 0) of the first input pixel its window reads
+    (NHWC shapes, one image)."""
+    _, in_h, in_w, in_c = in_shape
+    _, out_h, out_w, _ = out_shape
 
     def first_valid_tap(out_size: int, in_size: int, k: int, stride: int, dilation: int, pad: int):
         origin = np.arange(out_size) * stride - pad
@@ -39,7 +41,7 @@ def window_first_reads(x: Tensor, y: Tensor, filter_hw: tuple[int, int], stride_
 
     rows = first_valid_tap(out_h, in_h, filter_hw[0], stride_hw[0], dilation_hw[0], pad_top_left[0])
     cols = first_valid_tap(out_w, in_w, filter_hw[1], stride_hw[1], dilation_hw[1], pad_top_left[1])
-    first = (rows[:, None] * in_w + cols[None, :]).astype(np.int64) * in_c * x.itemsize
+    first = (rows[:, None] * in_w + cols[None, :]).astype(np.int64) * in_c * itemsize
     empty = (rows[:, None] < 0) | (cols[None, :] < 0)
     return np.where(empty, _NO_READ, first).reshape(-1)
 
@@ -58,15 +60,17 @@ def overlap_gap(first_reads: np.ndarray, out_itemsize: int = 1) -> int:
     return int((last_written[constrained] - later[constrained]).max()) + 1
 
 
-def window_gap(x: Tensor, y: Tensor, filter_hw: tuple[int, int], window: dict[str, int],
-               channel_reads: np.ndarray) -> int:
-    """Gap of a window kernel writing pixel by pixel and, within a pixel, output channel k after reading its
+def window_gap(in_shape: tuple[int, ...], out_shape: tuple[int, ...], filter_hw: tuple[int, int],
+               window: dict[str, int], channel_reads: np.ndarray) -> int:
+    """Gap of an int8 window kernel writing pixel by pixel and, within a pixel, output channel k after reading its
     window from input channel channel_reads[k] on. `window` holds the stride/dilation/pad fields of the kernel's
-    params struct."""
-    pixels = window_first_reads(x, y, filter_hw, (window["stride_height"], window["stride_width"]),
+    params struct. One image: batched layers get no overlap."""
+    if in_shape[0] != 1 or out_shape[0] != 1:
+        return NO_OVERLAP
+    pixels = window_first_reads(in_shape, out_shape, filter_hw, (window["stride_height"], window["stride_width"]),
                                 (window.get("dilation_height", 1), window.get("dilation_width", 1)),
                                 (window["pad_top"], window["pad_left"]))
-    return overlap_gap((pixels[:, None] + channel_reads[None, :] * x.itemsize).reshape(-1))
+    return overlap_gap((pixels[:, None] + channel_reads[None, :]).reshape(-1))
 
 
 def padded_reads(in_shape: tuple[int, ...], out_shape: tuple[int, ...], pad_before) -> np.ndarray:
@@ -75,8 +79,3 @@ def padded_reads(in_shape: tuple[int, ...], out_shape: tuple[int, ...], pad_befo
     inside = tuple(slice(int(b), int(b) + n) for b, n in zip(pad_before, in_shape))
     source[inside] = np.arange(int(np.prod(in_shape)), dtype=np.int64).reshape(in_shape)
     return source.reshape(-1)
-
-
-def batch_one(x: Tensor, y: Tensor) -> bool:
-    """The gap computations assume one image; batched window ops simply get no overlap."""
-    return len(x.shape) == 4 and len(y.shape) == 4 and x.shape[0] == 1 and y.shape[0] == 1

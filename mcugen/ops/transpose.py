@@ -7,14 +7,28 @@ input dimensions that stay next to each other in the output are merged (NHWC [1,
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from mcugen.ir import Graph, Op
+from mcugen.kernels.base import KernelBinding, binding
 from mcugen.ops.base import OpLowering, operand, register, require_dtype, require_int8_io, result
 
 INPUT, PERM = 0, 1
 OUTPUT = 0
 MAX_DIMS = 6  # MCUGEN_TRANSPOSE_MAX_DIMS in mcugen_transpose_s8.h
+
+
+@dataclass(frozen=True)
+class TransposeLayer:
+    """A prepared TRANSPOSE: the model's shape and permutation, and the smallest equivalent one (merged output
+    dimensions with their input strides)."""
+
+    input_shape: tuple[int, ...]
+    perm: tuple[int, ...]
+    output_shape: tuple[int, ...]
+    input_strides: tuple[int, ...]
 
 
 def simplify_permutation(shape: tuple[int, ...], perm: list[int]) -> tuple[list[int], list[int]]:
@@ -64,14 +78,27 @@ class Transpose(OpLowering):
                     "are supported"]
         return []
 
-    def lower(self, op: Op, graph: Graph, emit) -> None:
-        x = graph.tensors[op.inputs[INPUT]]
-        order = [int(p) for p in np.asarray(graph.tensors[op.inputs[PERM]].data).reshape(-1)]
+    def prepare(self, op: Op, graph: Graph) -> TransposeLayer:
+        x = operand(op, graph, INPUT)
+        order = [int(p) for p in np.asarray(operand(op, graph, PERM).data).reshape(-1)]
         out_shape, strides = simplify_permutation(tuple(x.shape), order)
-        lead = MAX_DIMS - len(out_shape)
+        return TransposeLayer(input_shape=tuple(x.shape), perm=tuple(order), output_shape=tuple(out_shape),
+                              input_strides=tuple(strides))
+
+
+@binding
+class TransposePortable(KernelBinding):
+    kind = "TRANSPOSE"
+    backend = "portable"
+
+    def kernel_name(self, op: Op, layer: TransposeLayer) -> str:
+        return "mcugen_transpose_s8"
+
+    def emit(self, op: Op, layer: TransposeLayer, emit) -> None:
+        lead = MAX_DIMS - len(layer.output_shape)
         emit.kernel("mcugen_transpose_s8")
         params = emit.params("mcugen_transpose_params", {
-            "output_shape": [1] * lead + out_shape,
-            "input_stride": [0] * lead + strides,
+            "output_shape": [1] * lead + list(layer.output_shape),
+            "input_stride": [0] * lead + list(layer.input_strides),
         })
         emit.call("mcugen_transpose_s8", params, emit.tensor(op.inputs[INPUT]), emit.tensor(op.outputs[OUTPUT]))

@@ -243,58 +243,58 @@ int wave_int8_invoke(void)
         wave_int8_arena[WAVE_INT8_ARENA_SIZE + i] = (uint8_t)MCUGEN_CANARY_VALUE;
     }
 #endif
-    /* op 0: CONV_2D
+    /* op 0: CONV_2D (mcugen_conv2d_s8)
      *   in  'serving_default_keras_tensor:0' int8[1, 64, 1, 3] s=0.0138699 zp=0 [arena+848]
      *   in  'functional_1/conv2d_1/convolution' int8[16, 5, 1, 3] per-channel(16) [const]
      *   in  'functional_1/conv2d_1/Relu;functional_1/conv2d_1/BiasAdd;functional_1/conv2d_1/convolution;functional_1/conv2d_1/Squeeze' int32[16] per-channel(16) [const]
      *   out  'functional_1/conv2d_1/Relu;functional_1/conv2d_1/BiasAdd;functional_1/conv2d_1/convolution;functional_1/conv2d_1/Squeeze1' int8[1, 64, 1, 16] s=0.0153195 zp=-128 [arena+0]
      */
     mcugen_conv2d_s8(&wave_int8_op0_params, wave_int8_op0_multipliers, wave_int8_op0_shifts, ((int8_t *)(wave_int8_arena + 848)), wave_int8_w10, wave_int8_op0_bias, ((int8_t *)(wave_int8_arena + 0)));
-    /* op 1: MAX_POOL_2D
+    /* op 1: MAX_POOL_2D (mcugen_max_pool2d_s8)
      *   in  'functional_1/conv2d_1/Relu;functional_1/conv2d_1/BiasAdd;functional_1/conv2d_1/convolution;functional_1/conv2d_1/Squeeze1' int8[1, 64, 1, 16] s=0.0153195 zp=-128 [arena+0]
      *   out  'functional_1/max_pooling2d_1/MaxPool2d' int8[1, 32, 1, 16] s=0.0153195 zp=-128 [arena+0]
      */
     mcugen_max_pool2d_s8(&wave_int8_op1_params, ((int8_t *)(wave_int8_arena + 0)), ((int8_t *)(wave_int8_arena + 0)));
-    /* op 2: DEPTHWISE_CONV_2D
+    /* op 2: DEPTHWISE_CONV_2D (mcugen_depthwise_conv2d_s8)
      *   in  'functional_1/max_pooling2d_1/MaxPool2d' int8[1, 32, 1, 16] s=0.0153195 zp=-128 [arena+0]
      *   in  'functional_1/depthwise_conv2d_1/depthwise' int8[1, 3, 1, 16] per-channel(16) [const]
      *   in  'functional_1/depthwise_conv2d_1/Relu;functional_1/depthwise_conv2d_1/BiasAdd;functional_1/depthwise_conv2d_1/depthwise;functional_1/depthwise_conv2d_1/Squeeze' int32[16] per-channel(16) [const]
      *   out  'functional_1/depthwise_conv2d_1/Relu;functional_1/depthwise_conv2d_1/BiasAdd;functional_1/depthwise_conv2d_1/depthwise;functional_1/depthwise_conv2d_1/Squeeze1' int8[1, 32, 1, 16] s=0.0109681 zp=-128 [arena+528]
      */
     mcugen_depthwise_conv2d_s8(&wave_int8_op2_params, wave_int8_op2_multipliers, wave_int8_op2_shifts, ((int8_t *)(wave_int8_arena + 0)), wave_int8_w8, wave_int8_op2_bias, ((int8_t *)(wave_int8_arena + 528)));
-    /* op 3: CONV_2D
+    /* op 3: CONV_2D (mcugen_conv2d_s8)
      *   in  'functional_1/depthwise_conv2d_1/Relu;functional_1/depthwise_conv2d_1/BiasAdd;functional_1/depthwise_conv2d_1/depthwise;functional_1/depthwise_conv2d_1/Squeeze1' int8[1, 32, 1, 16] s=0.0109681 zp=-128 [arena+528]
      *   in  'functional_1/conv2d_1_2/convolution' int8[16, 1, 1, 16] per-channel(16) [const]
      *   in  'functional_1/conv2d_1_2/BiasAdd;functional_1/conv2d_1_2/convolution;functional_1/conv2d_1_2/Squeeze' int32[16] per-channel(16) [const]
      *   out  'functional_1/conv2d_1_2/BiasAdd;functional_1/conv2d_1_2/convolution;functional_1/conv2d_1_2/Squeeze1' int8[1, 32, 1, 16] s=0.02998 zp=-63 [arena+512]
      */
     mcugen_conv2d_s8(&wave_int8_op3_params, wave_int8_op3_multipliers, wave_int8_op3_shifts, ((int8_t *)(wave_int8_arena + 528)), wave_int8_w6, wave_int8_op3_bias, ((int8_t *)(wave_int8_arena + 512)));
-    /* op 4: ADD
+    /* op 4: ADD (mcugen_add_s8)
      *   in  'functional_1/conv2d_1_2/BiasAdd;functional_1/conv2d_1_2/convolution;functional_1/conv2d_1_2/Squeeze1' int8[1, 32, 1, 16] s=0.02998 zp=-63 [arena+512]
      *   in  'functional_1/max_pooling2d_1/MaxPool2d' int8[1, 32, 1, 16] s=0.0153195 zp=-128 [arena+0]
      *   out  'functional_1/re_lu_1/Relu6;functional_1/add_1/Add' int8[1, 32, 1, 16] s=0.0222879 zp=-128 [arena+0]
      */
     mcugen_add_s8(&wave_int8_op4_params, ((int8_t *)(wave_int8_arena + 512)), ((int8_t *)(wave_int8_arena + 0)), ((int8_t *)(wave_int8_arena + 0)));
-    /* op 5: CONV_2D
+    /* op 5: CONV_2D (mcugen_conv2d_s8)
      *   in  'functional_1/re_lu_1/Relu6;functional_1/add_1/Add' int8[1, 32, 1, 16] s=0.0222879 zp=-128 [arena+0]
      *   in  'functional_1/conv2d_2_1/convolution' int8[24, 3, 1, 16] per-channel(24) [const]
      *   in  'functional_1/conv2d_2_1/Relu;functional_1/conv2d_2_1/BiasAdd;functional_1/conv2d_2_1/convolution;functional_1/conv2d_2_1/Squeeze' int32[24] per-channel(24) [const]
      *   out  'functional_1/conv2d_2_1/Relu;functional_1/conv2d_2_1/BiasAdd;functional_1/conv2d_2_1/convolution;functional_1/conv2d_2_1/Squeeze1' int8[1, 16, 1, 24] s=0.0453636 zp=-128 [arena+512]
      */
     mcugen_conv2d_s8(&wave_int8_op5_params, wave_int8_op5_multipliers, wave_int8_op5_shifts, ((int8_t *)(wave_int8_arena + 0)), wave_int8_w4, wave_int8_op5_bias, ((int8_t *)(wave_int8_arena + 512)));
-    /* op 6: AVERAGE_POOL_2D
+    /* op 6: AVERAGE_POOL_2D (mcugen_avg_pool2d_s8)
      *   in  'functional_1/conv2d_2_1/Relu;functional_1/conv2d_2_1/BiasAdd;functional_1/conv2d_2_1/convolution;functional_1/conv2d_2_1/Squeeze1' int8[1, 16, 1, 24] s=0.0453636 zp=-128 [arena+512]
      *   out  'functional_1/average_pooling2d_1/AvgPool' int8[1, 1, 1, 24] s=0.0453636 zp=-128 [arena+0]
      */
     mcugen_avg_pool2d_s8(&wave_int8_op6_params, ((int8_t *)(wave_int8_arena + 512)), ((int8_t *)(wave_int8_arena + 0)));
-    /* op 7: FULLY_CONNECTED
+    /* op 7: FULLY_CONNECTED (mcugen_fully_connected_s8)
      *   in  'functional_1/average_pooling2d_1/AvgPool' int8[1, 1, 1, 24] s=0.0453636 zp=-128 [arena+0]
      *   in  'functional_1/dense_1/MatMul' int8[3, 24] per-channel(3) [const]
      *   in  'functional_1/dense_1/BiasAdd' int32[3] per-channel(3) [const]
      *   out  'functional_1/dense_1/MatMul;functional_1/dense_1/BiasAdd' int8[1, 3] s=0.107913 zp=30 [arena+32]
      */
     mcugen_fully_connected_s8(&wave_int8_op7_params, wave_int8_op7_multipliers, wave_int8_op7_shifts, ((int8_t *)(wave_int8_arena + 0)), wave_int8_w2, wave_int8_op7_bias, ((int8_t *)(wave_int8_arena + 32)));
-    /* op 8: SOFTMAX
+    /* op 8: SOFTMAX (mcugen_softmax_s8)
      *   in  'functional_1/dense_1/MatMul;functional_1/dense_1/BiasAdd' int8[1, 3] s=0.107913 zp=30 [arena+32]
      *   out  'StatefulPartitionedCall_1:0' int8[1, 3] s=0.00390625 zp=-128 [arena+0]
      */
