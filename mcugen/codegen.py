@@ -147,6 +147,8 @@ def c_value(value: object) -> str:
         return c_float(float(value))
     if isinstance(value, (list, tuple, np.ndarray)):
         return "{" + ", ".join(c_value(v) for v in value) + "}"
+    if isinstance(value, dict):  # a nested struct, by designated initialisers
+        return "{" + ", ".join(f".{name} = {c_value(v)}" for name, v in value.items()) + "}"
     raise TypeError(f"no C literal for {value!r}")
 
 
