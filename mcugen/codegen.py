@@ -22,6 +22,7 @@ from mcugen.compiler import Compiled
 from mcugen.errors import McugenError
 from mcugen.golden import Golden, input_streams
 from mcugen.ir import DTYPES, Op, Tensor
+from mcugen.sanitize import c_comment, markdown_code, markdown_text
 
 RUNTIME_PACKAGE = "mcugen.runtime"
 VALUES_PER_LINE = 16
@@ -66,7 +67,7 @@ class _Project:
     def add_const(self, symbol: str, values: np.ndarray, ctype: str, comment: str) -> str:
         flat = np.asarray(values).reshape(-1)
         self.consts[symbol] = ConstArray(
-            symbol, ctype, format_values(flat, ctype), max(flat.size, 1), comment_safe(comment)
+            symbol, ctype, format_values(flat, ctype), max(flat.size, 1), c_comment(comment)
         )
         return symbol
 
@@ -118,11 +119,6 @@ def c_float(value: float) -> str:
     return f"{v.hex()}f"
 
 
-def comment_safe(text: str) -> str:
-    """Text that can sit inside a /* */ comment whatever a tensor name contains."""
-    return text.replace("*/", "* /").replace("/*", "/ *")
-
-
 def c_int(value: int) -> str:
     value = int(value)
     if value == -(1 << 31):
@@ -160,13 +156,15 @@ def format_values(flat: np.ndarray, ctype: str) -> str:
 
 
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("mcugen", "templates"),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
+    env.filters["markdown_text"] = markdown_text
+    return env
 
 
 def banner(compiled: Compiled, command: str) -> list[str]:
@@ -177,7 +175,7 @@ def banner(compiled: Compiled, command: str) -> list[str]:
         f"Board: {compiled.board.name}",
         f"Command: {command}",
     ]
-    return [comment_safe(line) for line in lines]
+    return [c_comment(line) for line in lines]
 
 
 def _io_record(compiled: Compiled, index: int, tensor_index: int) -> dict[str, object]:
@@ -185,7 +183,8 @@ def _io_record(compiled: Compiled, index: int, tensor_index: int) -> dict[str, o
     quant = tensor.quant
     return {
         "index": index,
-        "name": comment_safe(tensor.name),
+        "name": c_comment(tensor.name),
+        "name_md": markdown_code(tensor.name),
         "ctype": tensor.ctype,
         "dtype": tensor.dtype,
         "shape": "x".join(str(d) for d in tensor.shape) or "scalar",
@@ -206,7 +205,7 @@ def _op_comment(compiled: Compiled, op: Op) -> list[str]:
                 tensor = graph.tensors[t]
                 where = "const" if tensor.is_constant else f"arena+{compiled.offset(t)}"
                 lines.append(f"  {role}  {tensor.describe()} [{where}]")
-    return [comment_safe(line) for line in lines]
+    return [c_comment(line) for line in lines]
 
 
 def render_project(compiled: Compiled, golden: Golden | None, command: str) -> dict[str, str | bytes]:
