@@ -43,7 +43,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.golden != DEFAULT_GOLDEN or args.seed:
         command += f" --golden {args.golden} --seed {args.seed}"
     files = render_project(compiled, golden, command)
-    write_project(files, out)
+    write_project(files, out, force=args.force)
     plan = compiled.plan
     say(f"Compiled {Path(args.model).name}: {len(compiled.graph.ops)} ops for {compiled.board.name}")
     say(f"  arena {plan.arena_size:,} bytes (lower bound {plan.lower_bound:,}), "
@@ -145,6 +145,9 @@ def parser() -> argparse.ArgumentParser:
 
     build = model_command("build", "compile a model into a C project", "nano33ble")
     build.add_argument("-o", "--output", help="output directory (default <model>_<board>)")
+    build.add_argument("--force", action="store_true",
+                       help="write into a non-empty directory that mcugen did not create (only files of the same "
+                            "names are replaced)")
     build.add_argument("--golden", type=int, default=DEFAULT_GOLDEN, metavar="N",
                        help=f"reference vectors embedded in the self-test (default {DEFAULT_GOLDEN}; 0: none)")
     build.add_argument("--seed", type=int, default=0, help="seed of the self-test's random inputs")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import shutil
 import tempfile
 from dataclasses import dataclass, field
 from importlib import resources
@@ -22,6 +21,7 @@ from mcugen.compiler import Compiled
 from mcugen.errors import McugenError
 from mcugen.golden import Golden, input_streams
 from mcugen.ir import DTYPES, Op, Tensor
+from mcugen.outdir import write_project  # noqa: F401  (part of this module's interface)
 from mcugen.sanitize import c_comment, markdown_code, markdown_text
 
 RUNTIME_PACKAGE = "mcugen.runtime"
@@ -341,28 +341,3 @@ def report(compiled: Compiled) -> dict[str, object]:
         "tensors": tensors,
         "warnings": compiled.warnings,
     }
-
-
-def write_project(files: dict[str, str | bytes], out_dir: str | Path) -> Path:
-    """Write atomically: the project appears complete or not at all (an old one is replaced only on success)."""
-    out = Path(out_dir)
-    if out.exists() and any(out.iterdir()) and not (out / "mcugen_report.json").exists():
-        raise McugenError(f"{out}: exists and is not an mcugen project; refusing to overwrite it")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        for rel in sorted(files):
-            path = staging / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            content = files[rel]
-            if isinstance(content, bytes):
-                path.write_bytes(content)
-            else:
-                path.write_text(content)
-        if out.exists():
-            shutil.rmtree(out)
-        staging.rename(out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return out
