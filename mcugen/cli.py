@@ -10,7 +10,7 @@ from pathlib import Path
 
 from mcugen import __version__
 from mcugen.errors import McugenError
-from mcugen.sanitize import terminal_lines
+from mcugen.sanitize import terminal, terminal_lines
 
 DEFAULT_GOLDEN = 5
 
@@ -45,11 +45,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     files = render_project(compiled, golden, command)
     write_project(files, out, force=args.force)
     plan = compiled.plan
-    say(f"Compiled {Path(args.model).name}: {len(compiled.graph.ops)} ops for {compiled.board.name}")
+    say(f"Compiled {terminal(Path(args.model).name)}: {len(compiled.graph.ops)} ops for {compiled.board.name}")
     say(f"  arena {plan.arena_size:,} bytes (lower bound {plan.lower_bound:,}), "
           f"weights {compiled.fit.weights:,} bytes, RAM {compiled.fit.ram_needed:,}/{compiled.fit.ram_available:,}, "
           f"flash ~{compiled.fit.flash_needed:,}/{compiled.fit.flash_available:,}")
-    say(f"Wrote {len(files)} files to {out} in {time.perf_counter() - start:.2f} s")
+    say(f"Wrote {len(files)} files to {terminal(str(out))} in {time.perf_counter() - start:.2f} s")
     return 0
 
 
@@ -71,13 +71,14 @@ def cmd_inspect(args: argparse.Namespace) -> int:
         from mcugen.memory_report import plot_arena
 
         plot_arena(compiled.problem, compiled.plan, args.plot, title=f"{compiled.graph.name} arena")
-        say(f"Wrote {args.plot}")
+        say(f"Wrote {terminal(args.plot)}")
     return 0
 
 
 def describe_model(compiled) -> str:
     graph, plan, fit = compiled.graph, compiled.plan, compiled.fit
-    lines = [f"{Path(graph.source).name}: {len(graph.ops)} ops, {len(graph.tensors)} tensors, sha256 {graph.sha256}"]
+    model = terminal(Path(graph.source).name)
+    lines = [f"{model}: {len(graph.ops)} ops, {len(graph.tensors)} tensors, sha256 {graph.sha256}"]
     lines.append("inputs:  " + ", ".join(graph.tensors[t].describe() for t in graph.inputs))
     lines.append("outputs: " + ", ".join(graph.tensors[t].describe() for t in graph.outputs))
     lines.append("")

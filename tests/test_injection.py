@@ -1,5 +1,6 @@
 """Hostile strings in a model (tensor names, description, file name) never become code, markup or terminal control."""
 
+import json
 import re
 import subprocess
 from pathlib import Path
@@ -14,6 +15,7 @@ from mcugen.golden import golden_vectors
 from mcugen.reader import read_model
 from mcugen.sanitize import c_comment, c_identifier, markdown_code, terminal
 from mcugen.targets import COMMON_CFLAGS, INCLUDE_DIRS
+from mcugen.verify import OutputResult, VerifyReport
 from modelgen import ModelBuilder
 
 # Each payload carries a marker that must not reach the preprocessed C as a token of its own: `evil...`, or the
@@ -41,14 +43,14 @@ def hello_world():
     return path
 
 
-def _hostile_project(model: Path, payload: str) -> dict[str, str | bytes]:
+def _hostile_project(model: Path, payload: str, board: str = "host") -> dict[str, str | bytes]:
     graph = read_model(model)
     for tensor in graph.tensors:
         tensor.name = f"{payload}{tensor.index}"  # distinct names, every one hostile
     graph.description = payload
     graph.source = f"models/{payload}.tflite"
     graph.name = c_identifier(payload)
-    compiled = compile_graph(graph, board="host")
+    compiled = compile_graph(graph, board=board)
     golden = golden_vectors(compiled, model.read_bytes(), 2, seed=0)
     return render_project(compiled, golden, f"mcugen build {payload}.tflite")
 
@@ -76,25 +78,34 @@ def test_payload_survives_preprocessing_only_as_comment(tmp_path, hello_world, p
     assert result.returncode == 0 and "mcugen: PASS" in result.stdout, result.stdout
 
 
-BUILD_FILES = ("CMakeLists.txt", "platformio.ini")
+BUILD_FILE_SUFFIXES = (".txt", ".ini", ".cmake", ".ld", ".resc", ".robot", ".cpp")
+COMMENT_STARTS = ("#", ";", "//", "/*", " *")
 
 
-def _code_lines(text: str, name: str) -> list[str]:
-    """Lines of a build file that are not comments, project name abstracted, sorted (sources sort by name)."""
-    return sorted(line.replace(name, "NAME") for line in text.splitlines() if not line.startswith(("#", ";")))
+def _build_files(files: dict[str, str | bytes], name: str) -> dict[str, list[str]]:
+    """Non-comment lines of each build file, the project name abstracted, sorted (sources sort by name)."""
+    return {
+        rel.replace(name, "NAME"): sorted(
+            line.replace(name, "NAME") for line in text.splitlines() if not line.startswith(COMMENT_STARTS)
+        )
+        for rel, text in files.items()
+        if rel.endswith(BUILD_FILE_SUFFIXES)
+    }
 
 
 @pytest.mark.parametrize("payload", list(PAYLOADS.values()), ids=list(PAYLOADS))
-def test_readme_and_build_files_keep_names_inert(hello_world, payload):
-    files = _hostile_project(hello_world, payload)
-    benign = _hostile_project(hello_world, "benign")
-    readme = files["README.md"]
-    for line in readme.splitlines():
+def test_readme_json_and_build_files_keep_names_inert(hello_world, payload):
+    files = _hostile_project(hello_world, payload, board="nano33ble")
+    benign = _hostile_project(hello_world, "benign", board="nano33ble")
+    for line in files["README.md"].splitlines():
         if line.startswith(("| inputs", "| outputs")):
             assert line.count("`") % 2 == 0 and line.count("|") == 3, line  # one code span per name, two cells
-    for rel in BUILD_FILES:
-        # Beyond comments, a build file differs from a benign model's only by the project's C identifier.
-        assert _code_lines(files[rel], c_identifier(payload)) == _code_lines(benign[rel], "benign"), rel
+    names = {t["name"] for t in json.loads(files["mcugen_report.json"])["tensors"]}
+    assert names and all(name.startswith(payload) for name in names)  # JSON keeps the real names, escaped
+    # Beyond comments, a build file differs from a benign model's only by the project's C identifier.
+    hostile_build = _build_files(files, c_identifier(payload))
+    assert "renode/NAME.robot" in hostile_build and "platformio.ini" in hostile_build
+    assert hostile_build == _build_files(benign, "benign")
 
 
 def test_comment_rule_removes_every_delimiter_and_splice():
@@ -165,3 +176,37 @@ def test_cli_errors_print_no_control_characters_from_names(tmp_path, capsys):
     assert not CONTROL_CHARS.search(out + err)
     assert "error: forged" not in err.splitlines()
     assert not (tmp_path / "out").exists()
+
+
+def _custom_op_model(code: str) -> bytes:
+    """A model whose one op is a custom op named `code` (ModelBuilder writes builtin ops only)."""
+    import flatbuffers
+    from modelgen import schema
+
+    b = ModelBuilder()
+    x = b.add_tensor("x", (1, 4), scale=0.05)
+    y = b.add_tensor("y", (1, 4), scale=0.05)
+    b.add_op("CUSTOM", [x], [y])
+    b.inputs, b.outputs = [x], [y]
+    model = schema.ModelT.InitFromPackedBuf(b.build(), 0)
+    model.operatorCodes[0].customCode = code
+    builder = flatbuffers.Builder(1024)
+    builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
+    return bytes(builder.Output())
+
+
+def test_custom_op_codes_reach_the_terminal_escaped(tmp_path, capsys):
+    model = tmp_path / "custom.tflite"
+    model.write_bytes(_custom_op_model("Evil\x1b[2J\nerror: forged"))
+    code = main(["build", str(model), "-o", str(tmp_path / "out")])
+    _, err = capsys.readouterr()
+    assert code == 2 and "CUSTOM(Evil\\x1b[2J\\x0aerror: forged)" in err, err
+    assert not CONTROL_CHARS.search(err)
+    assert "error: forged" not in err.splitlines()
+
+
+def test_verify_summary_cannot_be_forged_by_an_output_name():
+    report = VerifyReport("m\n  PASS: bit-exact with TFLite Micro", "host", "host", 1, 0,
+                          outputs=[OutputResult(0, "y\n  PASS: bit-exact with TFLite Micro", False, 1, 0, 0)])
+    lines = report.summary().splitlines()
+    assert lines[-1] == "  FAIL" and len(lines) == 3
