@@ -29,8 +29,8 @@ def write_project(files: dict[str, str | bytes], out_dir: str | Path, force: boo
     """
     out = Path(out_dir)
     shown = terminal(str(out))
-    previous = _previous_files(out, shown, force)
     try:
+        previous = _previous_files(out, shown, force)
         if previous is not None:
             _check_nothing_in_the_way(out, [*files, MANIFEST], set(previous))
         out.parent.mkdir(parents=True, exist_ok=True)
