@@ -10,10 +10,16 @@ from pathlib import Path
 
 from mcugen import __version__
 from mcugen.errors import McugenError
+from mcugen.sanitize import terminal, terminal_lines
 
 KERNEL_CHOICES = ("auto", "cmsis-nn", "portable")  # mcugen.compiler.KERNEL_CHOICES, without importing it
 
 DEFAULT_GOLDEN = 5
+
+
+def say(text: object = "", err: bool = False) -> None:
+    """Print through the terminal sanitiser: messages carry model strings, which may hold escape sequences."""
+    print(terminal_lines(str(text)), file=sys.stderr if err else sys.stdout)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -26,28 +32,28 @@ def cmd_build(args: argparse.Namespace) -> int:
     compiled = compile_model(args.model, board=args.board, alignment=args.alignment,
                              allow_overflow=args.allow_overflow, kernels=args.kernels, cmsis_nn=args.cmsis_nn)
     for notice in compiled.notices:
-        print(f"note: {notice}", file=sys.stderr)
+        say(f"note: {notice}", err=True)
     for warning in compiled.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        say(f"warning: {warning}", err=True)
     golden = None
     if args.golden > 0:
         if reference_available():
             golden = golden_vectors(compiled, Path(args.model).read_bytes(), args.golden, args.seed)
         else:
-            print("note: tflite-micro is not installed, so the self-test embeds no reference outputs "
-                  "(pip install 'mcugen[reference]')", file=sys.stderr)
+            say("note: tflite-micro is not installed, so the self-test embeds no reference outputs "
+                  "(pip install 'mcugen[reference]')", err=True)
     out = Path(args.output or f"{compiled.graph.name}_{compiled.board.name}")
     command = f"mcugen build {Path(args.model).name} --board {compiled.board.name} --kernels {args.kernels}"
     if args.golden != DEFAULT_GOLDEN or args.seed:
         command += f" --golden {args.golden} --seed {args.seed}"
     files = render_project(compiled, golden, command)
-    write_project(files, out)
+    write_project(files, out, force=args.force)
     plan = compiled.plan
-    print(f"Compiled {Path(args.model).name}: {len(compiled.graph.ops)} ops for {compiled.board.name}")
-    print(f"  arena {plan.arena_size:,} bytes (lower bound {plan.lower_bound:,}), "
+    say(f"Compiled {terminal(Path(args.model).name)}: {len(compiled.graph.ops)} ops for {compiled.board.name}")
+    say(f"  arena {plan.arena_size:,} bytes (lower bound {plan.lower_bound:,}), "
           f"weights {compiled.fit.weights:,} bytes, RAM {compiled.fit.ram_needed:,}/{compiled.fit.ram_available:,}, "
           f"flash ~{compiled.fit.flash_needed:,}/{compiled.fit.flash_available:,}")
-    print(f"Wrote {len(files)} files to {out} in {time.perf_counter() - start:.2f} s")
+    say(f"Wrote {len(files)} files to {terminal(str(out))} in {time.perf_counter() - start:.2f} s")
     return 0
 
 
@@ -58,27 +64,28 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     compiled = compile_model(args.model, board=args.board, alignment=args.alignment, allow_overflow=True,
                              kernels=args.kernels, cmsis_nn=args.cmsis_nn)
     for notice in compiled.notices:
-        print(f"note: {notice}", file=sys.stderr)
+        say(f"note: {notice}", err=True)
     if args.json:
-        print(json.dumps(report(compiled), indent=2, sort_keys=True))
+        say(json.dumps(report(compiled), indent=2, sort_keys=True))
     else:
-        print(describe_model(compiled))
+        say(describe_model(compiled))
     if args.memory:
         from mcugen.memory_report import format_memory_table
 
-        print()
-        print(format_memory_table(compiled.problem, compiled.plan))
+        say()
+        say(format_memory_table(compiled.problem, compiled.plan))
     if args.plot:
         from mcugen.memory_report import plot_arena
 
         plot_arena(compiled.problem, compiled.plan, args.plot, title=f"{compiled.graph.name} arena")
-        print(f"Wrote {args.plot}")
+        say(f"Wrote {terminal(args.plot)}")
     return 0
 
 
 def describe_model(compiled) -> str:
     graph, plan, fit = compiled.graph, compiled.plan, compiled.fit
-    lines = [f"{Path(graph.source).name}: {len(graph.ops)} ops, {len(graph.tensors)} tensors, sha256 {graph.sha256}"]
+    model = terminal(Path(graph.source).name)
+    lines = [f"{model}: {len(graph.ops)} ops, {len(graph.tensors)} tensors, sha256 {graph.sha256}"]
     lines.append("inputs:  " + ", ".join(graph.tensors[t].describe() for t in graph.inputs))
     lines.append("outputs: " + ", ".join(graph.tensors[t].describe() for t in graph.outputs))
     lines.append("")
@@ -113,15 +120,15 @@ def cmd_boards(args: argparse.Namespace) -> int:
 
     boards = load_boards()
     if args.json:
-        print(json.dumps([
+        say(json.dumps([
             {"name": b.name, "aliases": list(b.aliases), "cpu": b.cpu, "description": b.description,
              "flash_bytes": b.flash_bytes, "ram_bytes": b.ram_bytes, "emulator": b.qemu_machine}
             for b in boards.values()
         ], indent=2))
         return 0
-    print(f"{'board':<16} {'aliases':<12} {'cpu':<14} {'flash':>10} {'RAM':>10}  {'emulator':<12} description")
+    say(f"{'board':<16} {'aliases':<12} {'cpu':<14} {'flash':>10} {'RAM':>10}  {'emulator':<12} description")
     for b in boards.values():
-        print(f"{b.name:<16} {','.join(b.aliases):<12} {b.cpu:<14} {_kib(b.flash_bytes):>10} {_kib(b.ram_bytes):>10}"
+        say(f"{b.name:<16} {','.join(b.aliases):<12} {b.cpu:<14} {_kib(b.flash_bytes):>10} {_kib(b.ram_bytes):>10}"
               f"  {b.qemu_machine or '-':<12} {b.description}")
     return 0
 
@@ -135,9 +142,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
     report = verify_model(args.model, board=args.board, inputs=args.inputs, seed=args.seed, host=args.host,
                           kernels=args.kernels, cmsis_nn=args.cmsis_nn)
-    print(report.summary())
+    say(report.summary())
     if not report.ok and not report.outputs:
-        print(report.log.rstrip(), file=sys.stderr)
+        say(report.log.rstrip(), err=True)
     return 0 if report.ok else 1
 
 
@@ -159,6 +166,9 @@ def parser() -> argparse.ArgumentParser:
 
     build = model_command("build", "compile a model into a C project", "nano33ble")
     build.add_argument("-o", "--output", help="output directory (default <model>_<board>)")
+    build.add_argument("--force", action="store_true",
+                       help="write into a non-empty directory that mcugen did not create (only files of the same "
+                            "names are replaced)")
     build.add_argument("--golden", type=int, default=DEFAULT_GOLDEN, metavar="N",
                        help=f"reference vectors embedded in the self-test (default {DEFAULT_GOLDEN}; 0: none)")
     build.add_argument("--seed", type=int, default=0, help="seed of the self-test's random inputs")
@@ -192,9 +202,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except McugenError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        say(f"error: {exc}", err=True)
         if exc.hint:
-            print(f"hint: {exc.hint}", file=sys.stderr)
+            say(f"hint: {exc.hint}", err=True)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
@@ -202,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
         import traceback
 
         traceback.print_exc()
-        print(f"mcugen {__version__} hit an internal error: please report it with the traceback above",
+        say(f"mcugen {__version__} hit an internal error: please report it with the traceback above",
               file=sys.stderr)
         return 70
 

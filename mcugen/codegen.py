@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import shutil
 import tempfile
 from dataclasses import dataclass, field
 from importlib import resources
@@ -24,6 +23,8 @@ from mcugen.golden import Golden, input_streams
 from mcugen.ir import DTYPES, Op, Tensor
 from mcugen.kernels.cmsis_nn import library as cmsis_library
 from mcugen.kernels.cmsis_nn.library import CmsisNN
+from mcugen.outdir import write_project  # noqa: F401  (part of this module's interface)
+from mcugen.sanitize import c_comment, markdown_code, markdown_text
 
 RUNTIME_PACKAGE = "mcugen.runtime"
 VALUES_PER_LINE = 16
@@ -69,7 +70,7 @@ class _Project:
     def add_const(self, symbol: str, values: np.ndarray, ctype: str, comment: str) -> str:
         flat = np.asarray(values).reshape(-1)
         self.consts[symbol] = ConstArray(
-            symbol, ctype, format_values(flat, ctype), max(flat.size, 1), comment_safe(comment)
+            symbol, ctype, format_values(flat, ctype), max(flat.size, 1), c_comment(comment)
         )
         return symbol
 
@@ -124,11 +125,6 @@ def c_float(value: float) -> str:
     return f"{v.hex()}f"
 
 
-def comment_safe(text: str) -> str:
-    """Text that can sit inside a /* */ comment whatever a tensor name contains."""
-    return text.replace("*/", "* /").replace("/*", "/ *")
-
-
 def c_int(value: int) -> str:
     value = int(value)
     if value == -(1 << 31):
@@ -168,13 +164,15 @@ def format_values(flat: np.ndarray, ctype: str) -> str:
 
 
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("mcugen", "templates"),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
+    env.filters["markdown_text"] = markdown_text
+    return env
 
 
 def banner(compiled: Compiled, command: str) -> list[str]:
@@ -185,7 +183,7 @@ def banner(compiled: Compiled, command: str) -> list[str]:
         f"Board: {compiled.board.name}",
         f"Command: {command}",
     ]
-    return [comment_safe(line) for line in lines]
+    return [c_comment(line) for line in lines]
 
 
 def _io_record(compiled: Compiled, index: int, tensor_index: int) -> dict[str, object]:
@@ -193,7 +191,8 @@ def _io_record(compiled: Compiled, index: int, tensor_index: int) -> dict[str, o
     quant = tensor.quant
     return {
         "index": index,
-        "name": comment_safe(tensor.name),
+        "name": c_comment(tensor.name),
+        "name_md": markdown_code(tensor.name),
         "ctype": tensor.ctype,
         "dtype": tensor.dtype,
         "shape": "x".join(str(d) for d in tensor.shape) or "scalar",
@@ -214,7 +213,7 @@ def _op_comment(compiled: Compiled, op: Op, kernel: str) -> list[str]:
                 tensor = graph.tensors[t]
                 where = "const" if tensor.is_constant else f"arena+{compiled.offset(t)}"
                 lines.append(f"  {role}  {tensor.describe()} [{where}]")
-    return [comment_safe(line) for line in lines]
+    return [c_comment(line) for line in lines]
 
 
 def render_project(compiled: Compiled, golden: Golden | None, command: str) -> dict[str, str | bytes]:
@@ -392,28 +391,3 @@ def report(compiled: Compiled) -> dict[str, object]:
         "tensors": tensors,
         "warnings": compiled.warnings,
     }
-
-
-def write_project(files: dict[str, str | bytes], out_dir: str | Path) -> Path:
-    """Write atomically: the project appears complete or not at all (an old one is replaced only on success)."""
-    out = Path(out_dir)
-    if out.exists() and any(out.iterdir()) and not (out / "mcugen_report.json").exists():
-        raise McugenError(f"{out}: exists and is not an mcugen project; refusing to overwrite it")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        for rel in sorted(files):
-            path = staging / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            content = files[rel]
-            if isinstance(content, bytes):
-                path.write_bytes(content)
-            else:
-                path.write_text(content)
-        if out.exists():
-            shutil.rmtree(out)
-        staging.rename(out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return out

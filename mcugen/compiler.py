@@ -18,6 +18,7 @@ from mcugen.kernels.cmsis_nn.library import CmsisNN, CmsisNNError, isa_of, locat
 from mcugen.ir import DTYPES, Graph, Op
 from mcugen.planner import Plan, Problem, Step, plan, verify_plan
 from mcugen.reader import read_model, read_model_bytes
+from mcugen.sanitize import terminal
 from mcugen.targets import STACK_HEAP_RESERVE
 
 # RAM the generated program needs besides the arena: the stack and C library reserve that the linker script keeps
@@ -119,7 +120,7 @@ def compile_graph(graph: Graph, board: str | Board = "qemu-m4", alignment: int =
     verify_plan(problem, arena_plan)
     fit = memory_fit(graph, choices, arena_plan, board)
     compiled = Compiled(graph, board, problem, arena_plan, buffer_of, steps, choices, target, fit, notices=notices)
-    problems = fit.problems(board, Path(graph.source).name or graph.name)
+    problems = fit.problems(board, terminal(Path(graph.source).name or graph.name))
     if problems and not allow_overflow:
         raise BoardError("; ".join(problems) + " (use --allow-overflow to generate the project anyway)")
     compiled.warnings.extend(problems)
@@ -165,7 +166,7 @@ def choose_kernels(graph: Graph, steps: list[Op], target: Target) -> list[Kernel
 
 def check_supported(graph: Graph) -> None:
     """Collect every reason the model cannot be compiled, then fail once with all of them."""
-    source = Path(graph.source).name or graph.name
+    source = terminal(Path(graph.source).name or graph.name)
     if graph.ops and _is_float_model(graph):
         raise UnsupportedModelError(
             f"{source}: this is a float model (no int8 tensors); mcugen compiles int8-quantized models. "

@@ -28,3 +28,7 @@ class ToolchainError(McugenError):
     """A compiler or emulator needed for the job is missing or failed."""
 
     exit_code = 3
+
+
+class OutputError(McugenError):
+    """The output path cannot take the project without losing or clobbering something that is not mcugen's."""

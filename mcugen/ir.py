@@ -10,6 +10,8 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from mcugen.sanitize import display_name
+
 # TFLite tensor type name -> (numpy dtype, C type).
 DTYPES: dict[str, tuple[np.dtype, str]] = {
     "int8": (np.dtype(np.int8), "int8_t"),
@@ -74,7 +76,7 @@ class Tensor:
 
     def describe(self) -> str:
         """One-line human summary used in errors and in comments of the generated C."""
-        text = f"'{self.name}' {self.dtype}{list(self.shape)}"
+        text = f"'{display_name(self.name)}' {self.dtype}{list(self.shape)}"
         if self.quant is not None and not self.quant.per_channel:
             text += f" s={self.quant.single_scale:.6g} zp={self.quant.single_zero_point}"
         elif self.quant is not None:

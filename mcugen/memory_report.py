@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mcugen.planner import Plan, Problem, align_up, live_profile, plan_overlaps
+from mcugen.sanitize import terminal
 
 
 def format_memory_table(problem: Problem, plan: Plan) -> str:
@@ -73,8 +74,8 @@ def _regions(problem: Problem, plan: Plan) -> list[tuple[str, str, int, tuple[in
 
 def short_tensor_name(name: str, limit: int = 48) -> str:
     """TFLite tensor names list every op fused into them (`a;b;c`); the first part names the tensor well enough,
-    and keeping its end keeps the distinguishing layer suffix."""
-    head = name.split(";", 1)[0]
+    and keeping its end keeps the distinguishing layer suffix. Control characters are escaped (terminal, SVG)."""
+    head = terminal(name.split(";", 1)[0])
     return head if len(head) <= limit else "..." + head[-(limit - 3):]
 
 
@@ -133,8 +134,8 @@ def _colour(buffer: int) -> tuple[float, float, float]:
 
 
 def _label(name: str) -> str:
-    """The last path component of the tensor name: what fits inside a box."""
-    return short_tensor_name(name.rsplit("/", 1)[-1], limit=18)
+    """The last path component of the tensor name: what fits inside a box. `$` would start matplotlib mathtext."""
+    return short_tensor_name(name.rsplit("/", 1)[-1], limit=18).replace("$", r"\$")
 
 
 def _fixed_metadata(suffix: str) -> dict[str, str | None]:

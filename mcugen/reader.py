@@ -18,6 +18,7 @@ from tflite.utils import BUILTIN_OPCODE2NAME
 
 from mcugen.errors import ModelError, UnsupportedModelError
 from mcugen.ir import DTYPES, Graph, Op, QuantParams, Tensor
+from mcugen.sanitize import c_identifier, display_name, terminal
 
 _TENSOR_TYPES = {v: k.lower() for k, v in vars(tflite.TensorType).items() if not k.startswith("_")}
 _OPTION_TYPES = {v: k for k, v in vars(tflite.BuiltinOptions).items() if not k.startswith("_")}
@@ -36,34 +37,32 @@ _ENUM_NAMES = {
 def read_model(path: str | Path) -> Graph:
     """Read a .tflite file into the IR."""
     path = Path(path)
+    shown = terminal(str(path))  # the file name is shown in messages; it may hold control characters
     if not path.exists():
-        raise ModelError(f"{path}: no such file")
+        raise ModelError(f"{shown}: no such file")
     if path.is_dir():
-        raise ModelError(f"{path}: is a directory, expected a .tflite file")
+        raise ModelError(f"{shown}: is a directory, expected a .tflite file")
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ModelError(f"{path}: cannot read: {exc.strerror}") from None
+        raise ModelError(f"{shown}: cannot read: {exc.strerror}") from None
     return read_model_bytes(data, name=path.stem, source=str(path))
 
 
 def read_model_bytes(data: bytes, name: str = "model", source: str = "<bytes>") -> Graph:
     """Read a TFLite flatbuffer held in memory into the IR."""
+    label = terminal(source)  # `source` in messages; the graph keeps the real path
     if len(data) < 8 or data[4:8] != b"TFL3":
-        raise ModelError(f"{source}: not a TensorFlow Lite model (no 'TFL3' file identifier)")
+        raise ModelError(f"{label}: not a TensorFlow Lite model (no 'TFL3' file identifier)")
     try:
-        graph = _parse(data, name, source)
+        graph = _parse(data, name, label)
+        graph.source = source
     except (ModelError, UnsupportedModelError):
         raise
     except Exception as exc:  # the bindings fail in many ways on a damaged buffer (struct.error, IndexError, ...)
-        raise ModelError(f"{source}: corrupted or truncated flatbuffer ({type(exc).__name__}: {exc})") from None
+        raise ModelError(f"{label}: corrupted or truncated flatbuffer ({type(exc).__name__}: {exc})") from None
     graph.sha256 = hashlib.sha256(data).hexdigest()
     return graph
-
-
-def c_identifier(text: str) -> str:
-    ident = re.sub(r"[^0-9A-Za-z_]", "_", text).strip("_").lower() or "model"
-    return ident if not ident[0].isdigit() else f"m_{ident}"
 
 
 def _parse(data: bytes, name: str, source: str) -> Graph:
@@ -109,7 +108,8 @@ def _opcode_name(code) -> tuple[str, int]:
     builtin = max(code.BuiltinCode(), code.DeprecatedBuiltinCode())
     name = BUILTIN_OPCODE2NAME.get(builtin, f"BUILTIN_{builtin}")
     if name == "CUSTOM":
-        name = f"CUSTOM({(code.CustomCode() or b'?').decode('utf-8', 'replace')})"
+        # Custom codes are only ever shown (mcugen compiles no custom op), so they are kept display-safe.
+        name = f"CUSTOM({display_name((code.CustomCode() or b'?').decode('utf-8', 'replace'))})"
     return name, code.Version()
 
 
@@ -121,27 +121,28 @@ def _int_vector(table, field: str) -> np.ndarray:
 
 def _tensor(model, fb_tensor, index: int, data: bytes, source: str) -> Tensor:
     name = (fb_tensor.Name() or b"").decode("utf-8", "replace") or f"tensor_{index}"
+    shown = display_name(name)
     type_code = fb_tensor.Type()
     dtype = _TENSOR_TYPES.get(type_code, f"type{type_code}")
     shape = tuple(int(d) for d in _int_vector(fb_tensor, "Shape"))
     # shape_signature may mark the batch as -1 while `shape` holds the concrete size TFLite Micro runs with.
     if any(d < 0 for d in shape):
         raise UnsupportedModelError(
-            f"{source}: tensor {index} '{name}' has a dynamic shape {list(shape)}; "
+            f"{source}: tensor {index} '{shown}' has a dynamic shape {list(shape)}; "
             "mcugen needs every dimension fixed at compile time (convert with a fixed batch size)"
         )
     tensor = Tensor(index=index, name=name, shape=shape, dtype=dtype, quant=_quant(fb_tensor.Quantization()))
     buffer_index = fb_tensor.Buffer()
     if buffer_index >= model.BuffersLength():
-        raise ModelError(f"{source}: tensor {index} '{name}' refers to buffer {buffer_index}, which does not exist")
+        raise ModelError(f"{source}: tensor {index} '{shown}' refers to buffer {buffer_index}, which does not exist")
     raw = _buffer_bytes(model.Buffers(buffer_index), data)
     if raw is not None:
         if dtype not in DTYPES:
-            raise UnsupportedModelError(f"{source}: constant tensor {index} '{name}' has unsupported type {dtype}")
+            raise UnsupportedModelError(f"{source}: constant tensor {index} '{shown}' has unsupported type {dtype}")
         expected = tensor.nbytes
         if len(raw) != expected:
             raise ModelError(
-                f"{source}: tensor {index} '{name}' {dtype}{list(shape)} needs {expected} bytes of data, "
+                f"{source}: tensor {index} '{shown}' {dtype}{list(shape)} needs {expected} bytes of data, "
                 f"its buffer has {len(raw)}"
             )
         tensor.data = np.frombuffer(raw, dtype=DTYPES[dtype][0].newbyteorder("<")).reshape(shape).copy()

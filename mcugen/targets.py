@@ -15,6 +15,7 @@ import jinja2
 
 from mcugen.boards import Board
 from mcugen.errors import McugenError
+from mcugen.sanitize import c_comment
 
 TEMPLATES_DIR = Path(__file__).parent / "templates" / "build"
 
@@ -41,10 +42,14 @@ def linker_script_path(board: Board) -> str:
 
 
 def _comment(text: str, style: str) -> str:
-    """`text` as a comment block in a file syntax: style is the line-comment prefix, or "/*" for a C block."""
-    lines = text.strip("\n").splitlines() or [""]
+    """`text` as a comment block in a file syntax: style is the line-comment prefix, or "/*" for a C block.
+
+    Each line goes through sanitize.c_comment, whose character set is inert in every style used here (C, C++,
+    CMake, INI, Robot, Renode): nothing in it ends a comment or continues it onto the next line.
+    """
+    lines = [c_comment(line) for line in text.strip("\n").splitlines()] or [""]
     if style == "/*":
-        body = [f" * {line}".rstrip() for line in (ln.replace("*/", "* /") for ln in lines)]
+        body = [f" * {line}".rstrip() for line in lines]
         return "\n".join(["/*", *body, " */"])
     return "\n".join(f"{style} {line}".rstrip() for line in lines)
 

@@ -16,6 +16,7 @@ from mcugen.codegen import render_project, write_project
 from mcugen.compiler import Compiled, compile_model
 from mcugen.errors import ToolchainError
 from mcugen.golden import golden_vectors
+from mcugen.sanitize import display_name
 
 _IDENTICAL = re.compile(r"^mcugen: output (\d+) identical on (\d+) vectors")
 _MISMATCH = re.compile(r"^mcugen: output (\d+) MISMATCH on (\d+) of (\d+) vectors, first at vector (\d+) index (\d+)")
@@ -32,8 +33,8 @@ class OutputResult:
 
     def describe(self) -> str:
         if self.identical:
-            return f"output {self.index} '{self.name}': identical"
-        return (f"output {self.index} '{self.name}': MISMATCH on {self.mismatched_vectors} vector(s), "
+            return f"output {self.index} '{display_name(self.name)}': identical"
+        return (f"output {self.index} '{display_name(self.name)}': MISMATCH on {self.mismatched_vectors} vector(s), "
                 f"first at vector {self.first_vector} index {self.first_index}")
 
 
@@ -54,7 +55,8 @@ class VerifyReport:
         return self.passed and self.exit_code == 0 and bool(self.outputs) and all(o.identical for o in self.outputs)
 
     def summary(self) -> str:
-        lines = [f"{self.model} on {self.board} ({self.target}), {self.vectors} random inputs, seed {self.seed}:"]
+        model = display_name(self.model)
+        lines = [f"{model} on {self.board} ({self.target}), {self.vectors} random inputs, seed {self.seed}:"]
         lines += [f"  {o.describe()}" for o in self.outputs]
         lines.append(f"  {'PASS: bit-exact with TFLite Micro' if self.ok else 'FAIL'}")
         return "\n".join(lines)
