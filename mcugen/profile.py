@@ -75,6 +75,7 @@ class Profile:
     board: str
     kernels: str
     ops: list[OpProfile]
+    inference: int  # instructions from the first marker of an inference to its last, counted as one span
     runs: int
     flash: Flash
     ram: Ram
@@ -233,6 +234,7 @@ def profile_model(
         board=compiled.board.name,
         kernels=kernels or "auto",
         ops=rows,
+        inference=counted.marks[len(order)] - counted.marks[0],
         runs=runs,
         flash=flash,
         ram=ram,
@@ -245,7 +247,7 @@ def _per_run_counts(marks: list[int], ops: int, runs: int) -> list[list[int]]:
     if len(marks) != runs * (ops + 1):
         raise ToolchainError(f"expected {runs * (ops + 1)} marker records ({runs} runs of {ops} ops), "
                              f"got {len(marks)}")
-    per_run = []
+    per_run: list[list[int]] = []
     for run in range(runs):
         own = marks[run * (ops + 1):(run + 1) * (ops + 1)]
         per_run.append([later - earlier for earlier, later in zip(own, own[1:])])
@@ -260,7 +262,8 @@ def _flash_split(symbols, name: str, sizes: dict[str, int]) -> Flash:
     biases and multipliers, not the small parameter structs); constants everything else in flash (vectors, C
     library tables, parameter structs, .data's initial values, alignment)."""
     weight = re.compile(rf"^{re.escape(name)}_(w\d+|op\d+_(?!params)\w+)$")
-    code = sum(s.size for s in symbols if s.kind == "FUNC")
+    functions = {s.address & ~1: s.size for s in symbols if s.kind == "FUNC"}  # aliases share an address
+    code = sum(functions.values())
     weights = sum(s.size for s in symbols if s.kind == "OBJECT" and weight.match(s.name))
     flash_total = sizes["text"] + sizes["data"]
     return Flash(code=code, weights=weights, constants=flash_total - code - weights)
@@ -286,7 +289,8 @@ def format_profile(profile: Profile) -> str:
     out.insert(-1, out[1])
     flash, ram = profile.flash, profile.ram
     per_mac = f", {total / profile.macs:.2f} instructions per MAC" if profile.macs else ""
-    title = f"{profile.model} on {profile.board}, kernels {profile.kernels}: {total:,} instructions per inference"
+    title = (f"{profile.model} on {profile.board}, kernels {profile.kernels}: {profile.inference:,} instructions "
+             "per inference")
     return "\n".join([
         title + per_mac,
         "",
