@@ -84,7 +84,8 @@ def test_macs_per_op_kind():
 
 
 def _profile(counts: list[int]) -> Profile:
-    ops = [OpProfile(i, i, "CONV_2D", "1x4x4x2", "1x4x4x2", "mcugen_conv2d_s8", n, 10 * n) for i, n in enumerate(counts)]
+    ops = [OpProfile(i, i, "CONV_2D", "1x4x4x2", "1x4x4x2", "mcugen_conv2d_s8", n, 10 * n)
+           for i, n in enumerate(counts)]
     return Profile("m.tflite", "qemu-m4", "auto", ops, sum(counts), 2, Flash(1000, 500, 24), Ram(256, 16, 300, 512))
 
 
