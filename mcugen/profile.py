@@ -80,6 +80,7 @@ class Profile:
     flash: Flash
     ram: Ram
     note: str = NOTE
+    free_ops: list[str] = field(default_factory=list)  # "index KIND" of ops that emit no code (aliases)
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -222,6 +223,7 @@ def profile_model(
             instructions=per_run[0][position],
             macs=op_macs(op, graph),
         ))
+    emitting = {op.index for op in compiled.steps}
     flash = _flash_split(symbols, name, sizes)
     ram = Ram(
         arena=compiled.plan.arena_size,
@@ -238,6 +240,7 @@ def profile_model(
         runs=runs,
         flash=flash,
         ram=ram,
+        free_ops=[f"{op.index} {op.kind}" for op in graph.ops if op.index not in emitting],
         warnings=list(compiled.warnings),
     )
 
@@ -295,6 +298,7 @@ def format_profile(profile: Profile) -> str:
         title + per_mac,
         "",
         *out,
+        *([f"no code (the output aliases the input): op {', op '.join(profile.free_ops)}"] if profile.free_ops else []),
         "",
         f"flash: {flash.total:,} bytes = code {flash.code:,} + weights {flash.weights:,} + constants "
         f"{flash.constants:,}",

@@ -90,7 +90,10 @@ def _profile(counts: list[int]) -> Profile:
 
 
 def test_report_lists_every_op_with_share_and_totals():
-    text = format_profile(_profile([300, 100]))
+    profile = _profile([300, 100])
+    profile.free_ops = ["2 RESHAPE"]
+    text = format_profile(profile)
+    assert "no code (the output aliases the input): op 2 RESHAPE" in text
     assert "400 instructions per inference" in text
     assert re.search(r"^\s*0\s+CONV_2D\s+1x4x4x2 -> 1x4x4x2\s+mcugen_conv2d_s8\s+300\s+75.0%\s+3,000$", text, re.M)
     assert re.search(r"^\s+total\s+400\s+100.0%\s+4,000$", text, re.M)
@@ -177,6 +180,19 @@ def test_micronet_table_total_is_the_whole_inference(model_path):
     assert int(total_line.split()[1].replace(",", "")) == profile.inference
     assert sum(row.instructions for row in profile.ops) == profile.inference
     assert profile.macs > 10_000_000
+
+
+@pytest.mark.emulator
+@requires_arm
+def test_markers_vanish_from_normal_builds(model_path, tmp_path):
+    from mcugen.codegen import render_project, write_project
+    from mcugen.emulate.build import build_firmware, elf_symbols
+
+    compiled = compile_model(model_path("hello_world_int8"), board="qemu-m4")
+    project = write_project(render_project(compiled, None, "test"), tmp_path / "project")
+    elf = build_firmware(project, compiled.board, tmp_path / "build")
+    names = {s.name for s in elf_symbols(elf)}
+    assert "hello_world_int8_invoke" in names and "hello_world_int8_profile_mark" not in names
 
 
 @pytest.mark.emulator
