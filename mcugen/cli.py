@@ -144,7 +144,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def cmd_profile(args: argparse.Namespace) -> int:
     from mcugen.profile import format_profile, profile_model
 
-    profile = profile_model(args.model, board=args.board, kernels=args.kernels, runs=args.runs)
+    profile = profile_model(args.model, board=args.board, kernels=args.kernels, cmsis_nn=args.cmsis_nn, runs=args.runs)
+    for notice in profile.notices:
+        print(f"note: {notice}", file=sys.stderr)
     for warning in profile.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(json.dumps(profile.to_dict(), indent=2) if args.json else format_profile(profile))
@@ -197,8 +199,6 @@ def parser() -> argparse.ArgumentParser:
 
     profile = model_command("profile", "count the instructions of every op in the emulator, with flash and RAM use",
                             "qemu-m4")
-    profile.add_argument("--kernels", choices=("auto", "portable", "cmsis-nn"), default="auto",
-                         help="kernel library (default auto)")
     profile.add_argument("--runs", type=int, default=2, help="inferences run; their counts must agree (default 2)")
     profile.add_argument("--json", action="store_true", help="machine-readable report")
     profile.set_defaults(run=cmd_profile)

@@ -13,7 +13,6 @@ within those few instructions; the total is exact.
 
 from __future__ import annotations
 
-import inspect
 import re
 import tempfile
 from dataclasses import asdict, dataclass, field
@@ -80,6 +79,7 @@ class Profile:
     flash: Flash
     ram: Ram
     note: str = NOTE
+    notices: list[str] = field(default_factory=list)  # the compiler's notes, e.g. which kernels it fell back to
     free_ops: list[str] = field(default_factory=list)  # "index KIND" of ops that emit no code (aliases)
     warnings: list[str] = field(default_factory=list)
 
@@ -124,40 +124,8 @@ def _shapes(graph: Graph, indices: list[int], constants: bool) -> str:
     return ", ".join(shapes) or "-"
 
 
-_CALL = re.compile(r"^\s+(\w+)\(", re.MULTILINE)
-
-
-def _kernel_name(compiled: Compiled, step: int, op_code: str) -> str:
-    """The kernel that runs step `step`: the compiler's binding when it names one, else the function the
-    generated code calls for the op."""
-    kernel_name = getattr(compiled, "kernel_name", None)
-    if callable(kernel_name):
-        return kernel_name(step)
-    calls = [c for c in _CALL.findall(op_code) if c != "MCUGEN_PROFILE_MARK"]
-    return calls[0] if calls else compiled.steps[step].kind.lower()
-
-
-def _op_sources(model_c: str, count: int) -> list[str]:
-    """The generated code of each op in invoke(): the text between consecutive markers."""
-    body = model_c[model_c.index("_invoke(void)\n{"):]
-    pieces = body.split("MCUGEN_PROFILE_MARK();")[1:]
-    if len(pieces) != count + 1:
-        raise McugenError(f"generated invoke() has {len(pieces) - 1} op markers for {count} ops")
-    return pieces[:count]
-
-
 def _compile(model: str | Path | bytes, board: str, kernels: str | None, cmsis_nn: str | Path | None) -> Compiled:
-    """compile_model, with the kernel choice passed on when the compiler offers one."""
-    options: dict[str, object] = {"board": board, "allow_overflow": True}
-    accepted = inspect.signature(compile_model).parameters
-    if kernels not in (None, "auto"):
-        if "kernels" in accepted:
-            options["kernels"] = kernels
-        elif kernels != "portable":  # every kernel is portable while the compiler has no choice to make
-            raise McugenError(f"--kernels {kernels} is not available in this version of mcugen")
-    if cmsis_nn is not None and "cmsis_nn" in accepted:
-        options["cmsis_nn"] = cmsis_nn
-    return compile_model(model, **options)
+    return compile_model(model, board=board, allow_overflow=True, kernels=kernels or "auto", cmsis_nn=cmsis_nn)
 
 
 # ---- the run ---------------------------------------------------------------------------------------------------
@@ -208,7 +176,6 @@ def profile_model(
 
     order = compiled.plan.order
     per_run = _per_run_counts(counted.marks, len(order), runs)
-    op_code = _op_sources(files[f"src/{name}.c"], len(order))
     graph = compiled.graph
     rows = []
     for position, step in enumerate(order):
@@ -219,7 +186,7 @@ def profile_model(
             kind=op.kind,
             inputs=_shapes(graph, op.inputs, constants=False),
             outputs=_shapes(graph, op.outputs, constants=True),
-            kernel=_kernel_name(compiled, step, op_code[position]),
+            kernel=compiled.kernel_name(step),
             instructions=per_run[0][position],
             macs=op_macs(op, graph),
         ))
@@ -235,6 +202,7 @@ def profile_model(
         model=Path(graph.source).name or graph.name,
         board=compiled.board.name,
         kernels=kernels or "auto",
+        notices=list(compiled.notices),
         ops=rows,
         inference=counted.marks[len(order)] - counted.marks[0],
         runs=runs,

@@ -24,6 +24,7 @@ from mcugen.errors import McugenError
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_BASELINE = REPO.parent / "shared" / "baselines" / "tflm-cortex-m4f.json"
+PINNED_CMSIS_NN = REPO.parent / "shared" / "third_party" / "CMSIS-NN"
 # mcugen's kernel choice -> the key of TFLM's figure it is compared with.
 KERNELS = {"portable": "insns_ref", "cmsis-nn": "insns_cmsis_nn"}
 
@@ -54,7 +55,8 @@ def load_baseline(path: Path) -> dict[str, dict[str, int]]:
         raise McugenError(f"cannot read TFLM's baseline {path}: {error}") from None
 
 
-def measure(path: Path, board: str, kernel_choices: list[str], baseline: dict[str, dict[str, int]]) -> Row:
+def measure(path: Path, board: str, kernel_choices: list[str], baseline: dict[str, dict[str, int]],
+            cmsis_nn: Path | None = None) -> Row:
     """Profile one model with each kernel choice; failures become notes on the row, not an abort."""
     from mcugen.profile import profile_model
 
@@ -64,7 +66,7 @@ def measure(path: Path, board: str, kernel_choices: list[str], baseline: dict[st
         if KERNELS[kernels] in figures:
             row.tflm[kernels] = int(figures[KERNELS[kernels]])
         try:
-            row.mcugen[kernels] = profile_model(path, board=board, kernels=kernels).total
+            row.mcugen[kernels] = profile_model(path, board=board, kernels=kernels, cmsis_nn=cmsis_nn).total
         except McugenError as error:
             row.notes.append(f"{kernels}: {_first_words(str(error))}")
     if not figures:
@@ -119,6 +121,13 @@ def _count(value: int | None) -> str:
     return "-" if value is None else f"{value:,}"
 
 
+def _default_cmsis_nn() -> Path | None:
+    configured = os.environ.get("CMSIS_NN_PATH")
+    if configured:
+        return Path(configured)
+    return PINNED_CMSIS_NN if PINNED_CMSIS_NN.is_dir() else None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m mcugen.bench speed", description=__doc__.splitlines()[0])
     parser.add_argument("--models", type=Path, default=models_dir(), help="directory of .tflite files")
@@ -128,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", type=Path,
                         default=Path(os.environ.get("MCUGEN_TFLM_BASELINE", DEFAULT_BASELINE)),
                         help="TFLM's figures (JSON)")
+    parser.add_argument("--cmsis-nn", type=Path, default=_default_cmsis_nn(),
+                        help="CMSIS-NN source tree (default: $CMSIS_NN_PATH, else the pinned copy next to the repo)")
     args = parser.parse_args(argv)
     kernel_choices = [k.strip() for k in args.kernels.split(",") if k.strip()]
     unknown = [k for k in kernel_choices if k not in KERNELS]
@@ -143,6 +154,6 @@ def main(argv: list[str] | None = None) -> int:
     except McugenError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    rows = [measure(path, args.board, kernel_choices, baseline) for path in paths]
+    rows = [measure(path, args.board, kernel_choices, baseline, args.cmsis_nn) for path in paths]
     print(format_table(rows, kernel_choices))
     return 0
