@@ -148,6 +148,18 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def cmd_profile(args: argparse.Namespace) -> int:
+    from mcugen.profile import format_profile, profile_model
+
+    profile = profile_model(args.model, board=args.board, kernels=args.kernels, cmsis_nn=args.cmsis_nn, runs=args.runs)
+    for notice in profile.notices:
+        print(f"note: {notice}", file=sys.stderr)
+    for warning in profile.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(json.dumps(profile.to_dict(), indent=2) if args.json else format_profile(profile))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="mcugen", description=__doc__.splitlines()[0])
     top.add_argument("--version", action="version", version=f"mcugen {__version__}")
@@ -194,6 +206,12 @@ def parser() -> argparse.ArgumentParser:
     verify.add_argument("--seed", type=int, default=0)
     verify.add_argument("--host", action="store_true", help="build with the host compiler and run natively")
     verify.set_defaults(run=cmd_verify)
+
+    profile = model_command("profile", "count the instructions of every op in the emulator, with flash and RAM use",
+                            "qemu-m4")
+    profile.add_argument("--runs", type=int, default=2, help="inferences run; their counts must agree (default 2)")
+    profile.add_argument("--json", action="store_true", help="machine-readable report")
+    profile.set_defaults(run=cmd_profile)
     return top
 
 

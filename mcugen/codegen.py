@@ -204,6 +204,11 @@ def _io_record(compiled: Compiled, index: int, tensor_index: int) -> dict[str, o
     }
 
 
+def _stream_records(graph) -> list[dict[str, str]]:
+    """How the self-test draws each input from the hash stream (float inputs: the step between values)."""
+    return [{"dtype": s.dtype, "step": c_float(s.float_step)} for s in input_streams(graph)]
+
+
 def _op_comment(compiled: Compiled, op: Op, kernel: str) -> list[str]:
     graph = compiled.graph
     lines = [f"op {op.index}: {op.kind} ({kernel})"]
@@ -250,7 +255,7 @@ def render_project(compiled: Compiled, golden: Golden | None, command: str) -> d
         "kernels": sorted(project.kernels),
         "cmsis_nn": _cmsis_nn_context(compiled, project),
         "golden": _golden_context(compiled, golden),
-        "streams": [{"dtype": s.dtype, "step": c_float(s.float_step)} for s in input_streams(graph)],
+        "streams": _stream_records(graph),
         "ram_check": compiled.fit.ram_over <= 0,
         "version": __version__,
     }
@@ -317,6 +322,23 @@ def cmsis_nn_files(library: CmsisNN, functions: set[str]) -> dict[str, bytes | s
                    "fingerprint": cmsis_library.fingerprint(library.root, needed)},
     }, indent=2, sort_keys=True) + "\n"
     return files
+
+
+PROFILE_MAIN = "src/profile_main.c"
+
+
+def render_profile_main(compiled: Compiled, command: str, runs: int) -> str:
+    """The entry point of profiling firmware (`mcugen profile`): `runs` inferences on one seeded input, with the
+    stack measured. It replaces src/main.c in a build with -DMCUGEN_PROFILE; render_project does not include it."""
+    graph = compiled.graph
+    context = {
+        "name": graph.name,
+        "banner": banner(compiled, command),
+        "runs": runs,
+        "inputs": [_io_record(compiled, i, t) for i, t in enumerate(graph.inputs)],
+        "streams": _stream_records(graph),
+    }
+    return _environment().get_template("model/profile_main.c.j2").render(context)
 
 
 def arena_plot_svg(compiled: Compiled) -> bytes | None:

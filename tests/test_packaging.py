@@ -1,4 +1,4 @@
-"""The wheel carries everything `mcugen build` reads at run time: templates, boards and kernel sources."""
+"""The wheel carries everything mcugen reads at run time: templates, boards, kernel and plugin sources."""
 
 import subprocess
 import sys
@@ -14,6 +14,7 @@ def test_wheel_ships_templates_boards_and_kernels(tmp_path):
     (wheel,) = tmp_path.glob("mcugen-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     package = REPO / "mcugen"
-    for folder, pattern in (("templates", "**/*.j2"), ("boards", "*.yaml"), ("runtime", "*.[ch]")):
+    for folder, pattern in (("templates", "**/*.j2"), ("boards", "*.yaml"), ("runtime", "*.[ch]"),
+                            ("emulate/plugin", "*.c")):
         expected = {str(Path("mcugen") / p.relative_to(package)) for p in (package / folder).glob(pattern)}
         assert expected and expected <= names, sorted(expected - names)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from mcugen.bench import build_time, memory
+from mcugen.bench import build_time, memory, speed
 
-BENCHMARKS = {"memory": memory.main, "build": build_time.main}
+BENCHMARKS = {"memory": memory.main, "build": build_time.main, "speed": speed.main}
 
 
 def main(argv: list[str] | None = None) -> int:

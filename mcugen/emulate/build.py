@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from mcugen import targets
@@ -75,15 +77,28 @@ def build_host(project_dir: str | Path, build_dir: str | Path, *, use_cmake: boo
     return exe
 
 
-def build_firmware(project_dir: str | Path, board: Board, build_dir: str | Path, *, use_cmake: bool = False) -> Path:
+def build_firmware(
+    project_dir: str | Path,
+    board: Board,
+    build_dir: str | Path,
+    *,
+    use_cmake: bool = False,
+    defines: Sequence[str] = (),
+    sources: Sequence[str] | None = None,
+) -> Path:
     """Build the project as Cortex-M firmware for `board`; returns the ELF.
 
+    `defines` are preprocessor symbols (`NAME` or `NAME=VALUE`) added to every compile; `sources` are
+    project-relative C files built instead of the project's list (e.g. another main). Both need the direct build.
     Raises BoardError when the firmware does not fit the board's flash or RAM, ToolchainError on other failures.
     """
     if board.arch != "arm":
         raise BoardError(f"board {board.name} ({board.cpu}) is built with PlatformIO, not arm-none-eabi-gcc")
+    if use_cmake and (defines or sources is not None):
+        raise ValueError("defines and sources apply to the direct build, not to use_cmake=True")
     project_dir, build_dir = Path(project_dir).resolve(), Path(build_dir).resolve()
-    name, sources = targets.project_sources(project_dir)
+    name, listed = targets.project_sources(project_dir)
+    sources = listed if sources is None else list(sources)
     build_dir.mkdir(parents=True, exist_ok=True)
     elf = build_dir / f"{name}.elf"
     if use_cmake:
@@ -94,6 +109,7 @@ def build_firmware(project_dir: str | Path, board: Board, build_dir: str | Path,
             CROSS_CC,
             *targets.cross_cflags(board),
             *targets.COMMON_CFLAGS,
+            *(f"-D{d}" for d in defines),
             *(f"-I{d}" for d in targets.project_includes(project_dir)),
             *sources,
             targets.STARTUP_SOURCE,
@@ -114,3 +130,29 @@ def firmware_size(elf: str | Path) -> dict[str, int]:
         raise ToolchainError(f"arm-none-eabi-size failed: {_tail(done.stderr)}")
     fields = done.stdout.splitlines()[1].split()
     return {"text": int(fields[0]), "data": int(fields[1]), "bss": int(fields[2])}
+
+
+@dataclass(frozen=True)
+class Symbol:
+    """One symbol of an ELF's symbol table: kind is "FUNC" for functions, "OBJECT" for data (constant or not)."""
+
+    name: str
+    address: int
+    size: int
+    kind: str
+
+
+def elf_symbols(elf: str | Path) -> list[Symbol]:
+    """The ELF's defined functions and data objects with their addresses and sizes, as arm-none-eabi-readelf
+    lists them. (nm cannot tell them apart here: the linker script puts constant data in the .text section.)"""
+    command = [require_tool("arm-none-eabi-readelf"), "-sW", str(elf)]
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise ToolchainError(f"arm-none-eabi-readelf failed: {_tail(done.stderr)}")
+    symbols = []
+    for line in done.stdout.splitlines():
+        fields = line.split()  # Num: Value Size Type Bind Vis Ndx Name
+        if len(fields) == 8 and fields[3] in ("FUNC", "OBJECT") and fields[6] != "UND":
+            size = int(fields[2], 16) if fields[2].startswith("0x") else int(fields[2])
+            symbols.append(Symbol(fields[7], int(fields[1], 16), size, fields[3]))
+    return symbols

@@ -23,6 +23,7 @@ _INSTALL = {
     "qemu-system-arm": "apt-get install -y qemu-system-arm",
     "arm-none-eabi-gcc": "apt-get install -y gcc-arm-none-eabi libnewlib-arm-none-eabi",
     "arm-none-eabi-size": "apt-get install -y binutils-arm-none-eabi",
+    "arm-none-eabi-readelf": "apt-get install -y binutils-arm-none-eabi",
     "cc": "apt-get install -y gcc",
     "cmake": "apt-get install -y cmake make",
 }

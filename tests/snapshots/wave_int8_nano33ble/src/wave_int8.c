@@ -30,6 +30,16 @@
 #define MCUGEN_CANARY_BYTES 0u
 #endif
 
+#ifdef MCUGEN_PROFILE
+/* Profiling builds (-DMCUGEN_PROFILE) call this empty function before every op and once after the last one; an
+ * instruction counter in the emulator records each arrival (`mcugen profile`). Elsewhere the calls vanish. */
+__attribute__((noinline)) void wave_int8_profile_mark(void);
+__attribute__((noinline)) void wave_int8_profile_mark(void) { __asm__ volatile(""); }
+#define MCUGEN_PROFILE_MARK() wave_int8_profile_mark()
+#else
+#define MCUGEN_PROFILE_MARK() ((void)0)
+#endif
+
 static uint8_t wave_int8_arena[WAVE_INT8_ARENA_SIZE + MCUGEN_CANARY_BYTES] MCUGEN_ARENA_ALIGN;
 
 /* The plan keeps every tensor inside the arena, and the arena plus an estimated 17408 bytes of
@@ -243,6 +253,7 @@ int wave_int8_invoke(void)
         wave_int8_arena[WAVE_INT8_ARENA_SIZE + i] = (uint8_t)MCUGEN_CANARY_VALUE;
     }
 #endif
+    MCUGEN_PROFILE_MARK();
     /* op 0: CONV_2D (mcugen_conv2d_s8)
      *   in  'serving_default_keras_tensor:0' int8[1, 64, 1, 3] s=0.0138699 zp=0 [arena+848]
      *   in  'functional_1/conv2d_1/convolution' int8[16, 5, 1, 3] per-channel(16) [const]
@@ -250,11 +261,13 @@ int wave_int8_invoke(void)
      *   out  'functional_1/conv2d_1/Relu;functional_1/conv2d_1/BiasAdd;functional_1/conv2d_1/convolution;functional_1/conv2d_1/Squeeze1' int8[1, 64, 1, 16] s=0.0153195 zp=-128 [arena+0]
      */
     mcugen_conv2d_s8(&wave_int8_op0_params, wave_int8_op0_multipliers, wave_int8_op0_shifts, ((int8_t *)(wave_int8_arena + 848)), wave_int8_w10, wave_int8_op0_bias, ((int8_t *)(wave_int8_arena + 0)));
+    MCUGEN_PROFILE_MARK();
     /* op 1: MAX_POOL_2D (mcugen_max_pool2d_s8)
      *   in  'functional_1/conv2d_1/Relu;functional_1/conv2d_1/BiasAdd;functional_1/conv2d_1/convolution;functional_1/conv2d_1/Squeeze1' int8[1, 64, 1, 16] s=0.0153195 zp=-128 [arena+0]
      *   out  'functional_1/max_pooling2d_1/MaxPool2d' int8[1, 32, 1, 16] s=0.0153195 zp=-128 [arena+0]
      */
     mcugen_max_pool2d_s8(&wave_int8_op1_params, ((int8_t *)(wave_int8_arena + 0)), ((int8_t *)(wave_int8_arena + 0)));
+    MCUGEN_PROFILE_MARK();
     /* op 2: DEPTHWISE_CONV_2D (mcugen_depthwise_conv2d_s8)
      *   in  'functional_1/max_pooling2d_1/MaxPool2d' int8[1, 32, 1, 16] s=0.0153195 zp=-128 [arena+0]
      *   in  'functional_1/depthwise_conv2d_1/depthwise' int8[1, 3, 1, 16] per-channel(16) [const]
@@ -262,6 +275,7 @@ int wave_int8_invoke(void)
      *   out  'functional_1/depthwise_conv2d_1/Relu;functional_1/depthwise_conv2d_1/BiasAdd;functional_1/depthwise_conv2d_1/depthwise;functional_1/depthwise_conv2d_1/Squeeze1' int8[1, 32, 1, 16] s=0.0109681 zp=-128 [arena+528]
      */
     mcugen_depthwise_conv2d_s8(&wave_int8_op2_params, wave_int8_op2_multipliers, wave_int8_op2_shifts, ((int8_t *)(wave_int8_arena + 0)), wave_int8_w8, wave_int8_op2_bias, ((int8_t *)(wave_int8_arena + 528)));
+    MCUGEN_PROFILE_MARK();
     /* op 3: CONV_2D (mcugen_conv2d_s8)
      *   in  'functional_1/depthwise_conv2d_1/Relu;functional_1/depthwise_conv2d_1/BiasAdd;functional_1/depthwise_conv2d_1/depthwise;functional_1/depthwise_conv2d_1/Squeeze1' int8[1, 32, 1, 16] s=0.0109681 zp=-128 [arena+528]
      *   in  'functional_1/conv2d_1_2/convolution' int8[16, 1, 1, 16] per-channel(16) [const]
@@ -269,12 +283,14 @@ int wave_int8_invoke(void)
      *   out  'functional_1/conv2d_1_2/BiasAdd;functional_1/conv2d_1_2/convolution;functional_1/conv2d_1_2/Squeeze1' int8[1, 32, 1, 16] s=0.02998 zp=-63 [arena+512]
      */
     mcugen_conv2d_s8(&wave_int8_op3_params, wave_int8_op3_multipliers, wave_int8_op3_shifts, ((int8_t *)(wave_int8_arena + 528)), wave_int8_w6, wave_int8_op3_bias, ((int8_t *)(wave_int8_arena + 512)));
+    MCUGEN_PROFILE_MARK();
     /* op 4: ADD (mcugen_add_s8)
      *   in  'functional_1/conv2d_1_2/BiasAdd;functional_1/conv2d_1_2/convolution;functional_1/conv2d_1_2/Squeeze1' int8[1, 32, 1, 16] s=0.02998 zp=-63 [arena+512]
      *   in  'functional_1/max_pooling2d_1/MaxPool2d' int8[1, 32, 1, 16] s=0.0153195 zp=-128 [arena+0]
      *   out  'functional_1/re_lu_1/Relu6;functional_1/add_1/Add' int8[1, 32, 1, 16] s=0.0222879 zp=-128 [arena+0]
      */
     mcugen_add_s8(&wave_int8_op4_params, ((int8_t *)(wave_int8_arena + 512)), ((int8_t *)(wave_int8_arena + 0)), ((int8_t *)(wave_int8_arena + 0)));
+    MCUGEN_PROFILE_MARK();
     /* op 5: CONV_2D (mcugen_conv2d_s8)
      *   in  'functional_1/re_lu_1/Relu6;functional_1/add_1/Add' int8[1, 32, 1, 16] s=0.0222879 zp=-128 [arena+0]
      *   in  'functional_1/conv2d_2_1/convolution' int8[24, 3, 1, 16] per-channel(24) [const]
@@ -282,11 +298,13 @@ int wave_int8_invoke(void)
      *   out  'functional_1/conv2d_2_1/Relu;functional_1/conv2d_2_1/BiasAdd;functional_1/conv2d_2_1/convolution;functional_1/conv2d_2_1/Squeeze1' int8[1, 16, 1, 24] s=0.0453636 zp=-128 [arena+512]
      */
     mcugen_conv2d_s8(&wave_int8_op5_params, wave_int8_op5_multipliers, wave_int8_op5_shifts, ((int8_t *)(wave_int8_arena + 0)), wave_int8_w4, wave_int8_op5_bias, ((int8_t *)(wave_int8_arena + 512)));
+    MCUGEN_PROFILE_MARK();
     /* op 6: AVERAGE_POOL_2D (mcugen_avg_pool2d_s8)
      *   in  'functional_1/conv2d_2_1/Relu;functional_1/conv2d_2_1/BiasAdd;functional_1/conv2d_2_1/convolution;functional_1/conv2d_2_1/Squeeze1' int8[1, 16, 1, 24] s=0.0453636 zp=-128 [arena+512]
      *   out  'functional_1/average_pooling2d_1/AvgPool' int8[1, 1, 1, 24] s=0.0453636 zp=-128 [arena+0]
      */
     mcugen_avg_pool2d_s8(&wave_int8_op6_params, ((int8_t *)(wave_int8_arena + 512)), ((int8_t *)(wave_int8_arena + 0)));
+    MCUGEN_PROFILE_MARK();
     /* op 7: FULLY_CONNECTED (mcugen_fully_connected_s8)
      *   in  'functional_1/average_pooling2d_1/AvgPool' int8[1, 1, 1, 24] s=0.0453636 zp=-128 [arena+0]
      *   in  'functional_1/dense_1/MatMul' int8[3, 24] per-channel(3) [const]
@@ -294,11 +312,13 @@ int wave_int8_invoke(void)
      *   out  'functional_1/dense_1/MatMul;functional_1/dense_1/BiasAdd' int8[1, 3] s=0.107913 zp=30 [arena+32]
      */
     mcugen_fully_connected_s8(&wave_int8_op7_params, wave_int8_op7_multipliers, wave_int8_op7_shifts, ((int8_t *)(wave_int8_arena + 0)), wave_int8_w2, wave_int8_op7_bias, ((int8_t *)(wave_int8_arena + 32)));
+    MCUGEN_PROFILE_MARK();
     /* op 8: SOFTMAX (mcugen_softmax_s8)
      *   in  'functional_1/dense_1/MatMul;functional_1/dense_1/BiasAdd' int8[1, 3] s=0.107913 zp=30 [arena+32]
      *   out  'StatefulPartitionedCall_1:0' int8[1, 3] s=0.00390625 zp=-128 [arena+0]
      */
     mcugen_softmax_s8(&wave_int8_op8_params, ((int8_t *)(wave_int8_arena + 32)), ((int8_t *)(wave_int8_arena + 0)));
+    MCUGEN_PROFILE_MARK();
 #ifdef MCUGEN_DEBUG
     for (size_t i = 0; i < MCUGEN_CANARY_BYTES; ++i) {
         if (wave_int8_arena[WAVE_INT8_ARENA_SIZE + i] != (uint8_t)MCUGEN_CANARY_VALUE) {
