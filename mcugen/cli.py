@@ -153,10 +153,10 @@ def cmd_profile(args: argparse.Namespace) -> int:
 
     profile = profile_model(args.model, board=args.board, kernels=args.kernels, cmsis_nn=args.cmsis_nn, runs=args.runs)
     for notice in profile.notices:
-        print(f"note: {notice}", file=sys.stderr)
+        say(f"note: {notice}", err=True)
     for warning in profile.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    print(json.dumps(profile.to_dict(), indent=2) if args.json else format_profile(profile))
+        say(f"warning: {warning}", err=True)
+    say(json.dumps(profile.to_dict(), indent=2) if args.json else format_profile(profile))
     return 0
 
 
