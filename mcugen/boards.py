@@ -33,6 +33,9 @@ class Machine:
     flash_bytes: int
     ram_origin: int
     ram_bytes: int
+    # Where the core reads its reset vectors when that is not the start of flash (the vector table is then linked
+    # there on its own).
+    vector_origin: int | None = None
 
 
 _MB4 = 4 * 1024 * 1024
@@ -48,6 +51,9 @@ MACHINES: dict[str, Machine] = {
         Machine("mps2-an500", frozenset({"cortex-m7", "cortex-m4", "cortex-m3"} | _ARMV6M),
                 0x0, _MB4, 0x20000000, _MB4),
         Machine("mps2-an505", frozenset({"cortex-m33"} | _ARMV6M), 0x10000000, _MB4, 0x38000000, _MB4),
+        # Corstone SSE-300: the 2 MB code SRAM holds the program, the 512 KB DTCM the data.
+        Machine("mps3-an547", frozenset({"cortex-m55", "cortex-m33"} | _ARMV6M), 0x01000000, 2 * 1024 * 1024,
+                0x20000000, 512 * 1024, vector_origin=0x0),
     )
 }
 

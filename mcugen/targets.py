@@ -135,6 +135,7 @@ def build_files(name: str, board: Board, c_sources: list[str], banner: str,
             flash_bytes=flash_bytes,
             ram_origin=ram_origin,
             ram_bytes=ram_bytes,
+            vector_origin=board.machine.vector_origin if board.machine else None,
             stack_heap_reserve=STACK_HEAP_RESERVE,
         )
         files[STARTUP_SOURCE] = _render("startup_cortexm.c.j2", **common)

@@ -14,6 +14,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/modelgen.py
 
 MODELS_DIR = Path(os.environ.get("MCUGEN_MODELS", REPO.parent / "shared" / "models"))
 DEV_MODELS = sorted(MODELS_DIR.glob("*.tflite"))
+# The pinned CMSIS-NN tree the CMSIS-NN tests build against.
+CMSIS_NN = Path(os.environ.get("CMSIS_NN_PATH", REPO.parent / "shared" / "third_party" / "CMSIS-NN"))
+
+
+def have_cmsis_nn() -> bool:
+    return (CMSIS_NN / "Include" / "arm_nnfunctions.h").is_file()
+
+
+# CI has the pinned copy beside the checkout: there a missing copy fails the tests instead of skipping them.
+requires_cmsis_nn = pytest.mark.skipif(not have_cmsis_nn() and not os.environ.get("CI"),
+                                       reason=f"no CMSIS-NN at {CMSIS_NN} (set CMSIS_NN_PATH)")
 
 
 def dev_model_params():

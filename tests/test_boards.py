@@ -47,6 +47,23 @@ def test_emulator_boards_use_the_whole_map(name, machine, flash_origin, ram_orig
     assert board.link_regions == (flash_origin, 4 * MIB, ram_origin, 4 * MIB)
 
 
+def test_m55_links_its_vectors_where_the_core_fetches_them():
+    board = get_board("qemu-m55")
+    assert board.qemu_machine == "mps3-an547" and board.cpu == "cortex-m55"
+    assert board.link_regions == (0x01000000, 2 * MIB, 0x20000000, 512 * KIB)
+    assert board.machine.vector_origin == 0x0
+
+
+@pytest.mark.parametrize("name", ["qemu-m4", "qemu-m7", "qemu-m33", "qemu-m55", "nano33ble", "nucleo-f446re"])
+def test_cortex_m_dsp_and_helium_boards_prefer_cmsis_nn(name):
+    assert get_board(name).kernels == ("cmsis-nn", "portable")
+
+
+def test_other_boards_use_the_portable_kernels():
+    for name in ("pico", "esp32", "host"):
+        assert get_board(name).kernels == ("portable",)
+
+
 def test_real_boards_link_at_the_machine_addresses_within_their_budget():
     pico = get_board("pico")
     assert pico.flash_origin == 0x10000000  # the RP2040's XIP flash ...
@@ -104,6 +121,7 @@ def _write_variant(tmp_path: Path, change: dict, name: str = "nano33ble") -> Pat
         ({"platformio": {"board": "x"}}, "platformio", "platform"),
         ({"renode": {"platform": "x"}}, "renode", "exactly"),
         ({"aliases": [1]}, "aliases", "non-empty strings"),
+        ({"kernels": ["tflm"]}, "kernels", "unknown backend"),
     ],
 )
 def test_bad_board_file_names_file_and_field(tmp_path, change, field, words):

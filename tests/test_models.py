@@ -1,12 +1,13 @@
-"""Every DEV model end to end: bit-exact with TFLite Micro on the host build and under QEMU, and warning-free
-(-Wall -Wextra -Werror) with host gcc and arm-none-eabi-gcc for Cortex-M4F, M7 and M33."""
+"""Every DEV model end to end, with mcugen's portable kernels and with CMSIS-NN: bit-exact with TFLite Micro on
+the host build and under QEMU, and warning-free (-Wall -Wextra -Werror) with host gcc and arm-none-eabi-gcc for
+Cortex-M4F, M7, M33 and M55 (Helium)."""
 
 import subprocess
 import sys
 
 import pytest
 
-from conftest import dev_model_params, requires_arm
+from conftest import CMSIS_NN, dev_model_params, requires_arm, requires_cmsis_nn
 from mcugen.verify import verify_model
 
 VECTORS = 20
@@ -14,21 +15,45 @@ VECTORS = 20
 pytestmark = pytest.mark.slow
 
 
+# (board, kernels, vectors): twenty vectors on the M4 (the contract); a few on the other cores, whose job is to
+# prove the build and CMSIS-NN's code path (DSP on M7/M33, Helium on M55) for them.
+QEMU_RUNS = [
+    ("qemu-m4", "portable", VECTORS),
+    ("qemu-m7", "portable", 3),
+    ("qemu-m33", "portable", 3),
+    ("qemu-m4", "cmsis-nn", VECTORS),
+    ("qemu-m7", "cmsis-nn", 5),
+    ("qemu-m33", "cmsis-nn", 5),
+    ("qemu-m55", "cmsis-nn", 5),
+]
+
+
+def _check(report) -> None:
+    assert report.ok, report.summary() + "\n" + report.log[-2000:]
+
+
 @pytest.mark.parametrize("path", dev_model_params())
 def test_bit_exact_on_host(path, tmp_path):
-    report = verify_model(path, board="qemu-m4", inputs=VECTORS, seed=1, host=True, workdir=tmp_path)
-    assert report.ok, report.summary() + "\n" + report.log[-2000:]
+    _check(verify_model(path, board="qemu-m4", inputs=VECTORS, seed=1, host=True, workdir=tmp_path,
+                        kernels="portable"))
+
+
+@requires_cmsis_nn
+@pytest.mark.parametrize("path", dev_model_params())
+def test_bit_exact_on_host_with_cmsis_nn(path, tmp_path):
+    _check(verify_model(path, board="qemu-m4", inputs=VECTORS, seed=1, host=True, workdir=tmp_path,
+                        kernels="cmsis-nn", cmsis_nn=CMSIS_NN))
 
 
 @requires_arm
 @pytest.mark.emulator
-@pytest.mark.parametrize("board", ["qemu-m4", "qemu-m7", "qemu-m33"])
+@pytest.mark.parametrize("board, kernels, count", [
+    pytest.param(b, k, n, id=f"{b}-{k}", marks=[requires_cmsis_nn] if k == "cmsis-nn" else []) for b, k, n in QEMU_RUNS
+])
 @pytest.mark.parametrize("path", dev_model_params())
-def test_bit_exact_in_qemu(path, board, tmp_path):
-    # Twenty vectors on the M4 (the contract); a few on M7/M33, whose job is to prove the build for those cores.
-    count = VECTORS if board == "qemu-m4" else 3
-    report = verify_model(path, board=board, inputs=count, seed=2, workdir=tmp_path)
-    assert report.ok, report.summary() + "\n" + report.log[-2000:]
+def test_bit_exact_in_qemu(path, board, kernels, count, tmp_path):
+    _check(verify_model(path, board=board, inputs=count, seed=2, workdir=tmp_path, kernels=kernels,
+                        cmsis_nn=CMSIS_NN if kernels == "cmsis-nn" else None))
 
 
 @pytest.mark.parametrize("path", dev_model_params())
