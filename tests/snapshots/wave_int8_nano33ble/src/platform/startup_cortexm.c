@@ -63,8 +63,8 @@ void Reset_Handler(void)
     for (dst = &_sbss; dst < &_ebss;) {
         *dst++ = 0u;
     }
-#if defined(__ARM_FP)
-    MCUGEN_CPACR |= 0xFu << 20; /* full access to CP10 and CP11 */
+#if defined(__ARM_FP) || defined(__ARM_FEATURE_MVE)
+    MCUGEN_CPACR |= 0xFu << 20; /* full access to CP10 and CP11: the FPU, and Helium (MVE) */
     __asm__ volatile("dsb\n\tisb" ::: "memory");
 #endif
     initialise_monitor_handles();
