@@ -14,6 +14,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/modelgen.py
 
 MODELS_DIR = Path(os.environ.get("MCUGEN_MODELS", REPO.parent / "shared" / "models"))
 DEV_MODELS = sorted(MODELS_DIR.glob("*.tflite"))
+CMSIS_NN = Path(os.environ.get("CMSIS_NN_PATH", REPO.parent / "shared" / "third_party" / "CMSIS-NN"))
+requires_cmsis_nn = pytest.mark.skipif(not (CMSIS_NN / "Include" / "arm_nnfunctions.h").is_file(),
+                                       reason=f"no CMSIS-NN at {CMSIS_NN} (set CMSIS_NN_PATH)")
 
 
 def dev_model_params():
