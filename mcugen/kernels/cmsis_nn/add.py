@@ -14,8 +14,8 @@ therefore only overwrites input bytes already read: gap 0, for both inputs, as t
 from __future__ import annotations
 
 from mcugen.ir import Op
-from mcugen.kernels.base import KernelBinding, Target, binding
-from mcugen.kernels.cmsis_nn.common import BACKEND
+from mcugen.kernels.base import Target, binding
+from mcugen.kernels.cmsis_nn.common import CmsisNNBinding
 from mcugen.ops.add import INPUT1, INPUT2, OUTPUT, AddLayer
 from mcugen.ops.base import Emitter
 
@@ -23,12 +23,9 @@ FUNCTION = "arm_elementwise_add_s8"
 
 
 @binding
-class AddCmsisNN(KernelBinding):
+class AddCmsisNN(CmsisNNBinding):
     kind = "ADD"
-    backend = BACKEND
-
-    def kernel_name(self, op: Op, layer: AddLayer) -> str:
-        return FUNCTION
+    function = FUNCTION
 
     def supports(self, op: Op, layer: AddLayer, target: Target) -> str | None:
         if not layer.same_shape:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 
 from mcugen.ir import Op
-from mcugen.kernels.base import KernelBinding, Target, binding
-from mcugen.kernels.cmsis_nn.common import BACKEND, dims
+from mcugen.kernels.base import Target, binding
+from mcugen.kernels.cmsis_nn.common import CmsisNNBinding, dims
 from mcugen.ops.base import Emitter
 from mcugen.ops.pad import INPUT, OUTPUT, PadLayer
 
@@ -21,11 +21,8 @@ def nhwc(values: tuple[int, ...] | np.ndarray) -> list[int]:
     return [1] * (MAX_DIMS - len(values)) + [int(v) for v in values]
 
 
-class _PadCmsisNN(KernelBinding):
-    backend = BACKEND
-
-    def kernel_name(self, op: Op, layer: PadLayer) -> str:
-        return FUNCTION
+class _PadCmsisNN(CmsisNNBinding):
+    function = FUNCTION
 
     def supports(self, op: Op, layer: PadLayer, target: Target) -> str | None:
         if len(layer.input_shape) > MAX_DIMS:

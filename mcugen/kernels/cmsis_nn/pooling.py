@@ -14,8 +14,8 @@ proofs do not carry over, and arm_max_pool_s8's memcpy may not be given overlapp
 from __future__ import annotations
 
 from mcugen.ir import Op
-from mcugen.kernels.base import KernelBinding, Target, binding
-from mcugen.kernels.cmsis_nn.common import BACKEND, activation, context, dims, tile
+from mcugen.kernels.base import Target, binding
+from mcugen.kernels.cmsis_nn.common import CmsisNNBinding, activation, context, dims, tile
 from mcugen.ops.base import Emitter
 from mcugen.ops.pool2d import INPUT, OUTPUT, PoolLayer
 
@@ -27,12 +27,7 @@ def avgpool_scratch_bytes(output_width: int, channels: int, isa: str) -> int:
     return channels * 4 if isa == "dsp" else 0
 
 
-class _PoolCmsisNN(KernelBinding):
-    backend = BACKEND
-    function = ""
-
-    def kernel_name(self, op: Op, layer: PoolLayer) -> str:
-        return self.function
+class _PoolCmsisNN(CmsisNNBinding):
 
     def supports(self, op: Op, layer: PoolLayer, target: Target) -> str | None:
         if layer.filter_height * layer.filter_width >= MAX_WINDOW:

@@ -12,8 +12,8 @@ only overwrites bytes already read: gap 0, as the portable kernel.
 from __future__ import annotations
 
 from mcugen.ir import Op
-from mcugen.kernels.base import KernelBinding, binding
-from mcugen.kernels.cmsis_nn.common import BACKEND
+from mcugen.kernels.base import binding
+from mcugen.kernels.cmsis_nn.common import CmsisNNBinding
 from mcugen.ops.base import Emitter
 from mcugen.ops.softmax import INPUT, OUTPUT, SoftmaxLayer
 
@@ -21,12 +21,9 @@ FUNCTION = "arm_softmax_s8"
 
 
 @binding
-class SoftmaxCmsisNN(KernelBinding):
+class SoftmaxCmsisNN(CmsisNNBinding):
     kind = "SOFTMAX"
-    backend = BACKEND
-
-    def kernel_name(self, op: Op, layer: SoftmaxLayer) -> str:
-        return FUNCTION
+    function = FUNCTION
 
     def overlap(self, op: Op, layer: SoftmaxLayer) -> list[tuple[int, int]]:
         return [(INPUT, 0)]

@@ -10,8 +10,8 @@ No overlap: the kernel writes the output in scattered order.
 from __future__ import annotations
 
 from mcugen.ir import Op
-from mcugen.kernels.base import KernelBinding, Target, binding
-from mcugen.kernels.cmsis_nn.common import BACKEND, dims
+from mcugen.kernels.base import Target, binding
+from mcugen.kernels.cmsis_nn.common import CmsisNNBinding, dims
 from mcugen.ops.base import Emitter
 from mcugen.ops.transpose import INPUT, OUTPUT, TransposeLayer
 
@@ -38,12 +38,9 @@ def as_dims(shape: list[int]) -> tuple[int, int, int, int]:
 
 
 @binding
-class TransposeCmsisNN(KernelBinding):
+class TransposeCmsisNN(CmsisNNBinding):
     kind = "TRANSPOSE"
-    backend = BACKEND
-
-    def kernel_name(self, op: Op, layer: TransposeLayer) -> str:
-        return FUNCTION
+    function = FUNCTION
 
     def supports(self, op: Op, layer: TransposeLayer, target: Target) -> str | None:
         in_shape, _, _ = simplified(layer)
