@@ -6,9 +6,23 @@ pointers although the kernels only read through them, hence the casts.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from mcugen.ir import Op
+from mcugen.kernels.base import KernelBinding
 from mcugen.ops.base import Emitter
 
 BACKEND = "cmsis-nn"
+
+
+class CmsisNNBinding(KernelBinding):
+    """A CMSIS-NN binding that calls one function, `function`, for every layer it supports."""
+
+    backend = BACKEND
+    function: ClassVar[str] = ""
+
+    def kernel_name(self, op: Op, layer: object) -> str:
+        return self.function
 
 
 def dims(emit: Emitter, n: int = 1, h: int = 1, w: int = 1, c: int = 1) -> str:

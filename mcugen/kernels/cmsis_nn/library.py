@@ -38,6 +38,8 @@ CPU_ISA = {
 _REVISION_RE = re.compile(r"\$Revision:\s*(\S+)")
 _CALL_RE = re.compile(r"\b(arm_\w+)\s*\(")
 _INCLUDE_RE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.MULTILINE)
+# A function name at the start of a line after its return type: a definition when `{` comes before any `;`.
+_DEFINITION_RE = re.compile(r"^[A-Za-z_][\w \t*]*?\b(arm_\w+)\s*\(", re.MULTILINE)
 
 
 class CmsisNNError(McugenError):
@@ -89,9 +91,26 @@ def _load(root_text: str) -> CmsisNN:
         raise CmsisNNError(f"{root} is not a CMSIS-NN tree (expected Include/arm_nnfunctions.h and Source/)")
     match = _REVISION_RE.search(header.read_text(encoding="utf-8", errors="replace"))
     sources = {}
-    for file in sorted((root / "Source").rglob("*.c")):
+    files = sorted((root / "Source").rglob("*.c"))
+    for file in files:
         sources[file.stem] = file.relative_to(root).as_posix()
+    # A few files define more than the function they are named after (arm_avgpool_get_buffer_sizes_s8.c defines
+    # arm_avgpool_s8_get_buffer_size and its _dsp and _mve variants).
+    for file in files:
+        for name in defined_functions(file.read_text(encoding="utf-8", errors="replace")):
+            sources.setdefault(name, file.relative_to(root).as_posix())
     return CmsisNN(root=root, revision=match.group(1) if match else "unknown", sources=sources)
+
+
+def defined_functions(text: str) -> list[str]:
+    """Names of the arm_* functions a C source defines (not those it only declares)."""
+    names = []
+    for match in _DEFINITION_RE.finditer(text):
+        rest = text[match.end():]
+        brace, semicolon = rest.find("{"), rest.find(";")
+        if brace >= 0 and (semicolon < 0 or brace < semicolon):
+            names.append(match.group(1))
+    return names
 
 
 @lru_cache(maxsize=64)
