@@ -80,6 +80,7 @@ class _OpEmitter:
 
     def __init__(self, project: _Project, op: Op, scratch_offset: int | None):
         self.project, self.op, self.scratch_offset = project, op, scratch_offset
+        self.target = project.compiled.target
         self.lines: list[str] = []
         self.prefix = f"{project.compiled.graph.name}_op{op.index}"
         self.struct_count = 0

@@ -9,15 +9,20 @@ Adding an op means adding one module under mcugen/ops/ that defines one subclass
 
 from __future__ import annotations
 
-from typing import ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 import numpy as np
 
 from mcugen.ir import Graph, Op, Tensor
 
+if TYPE_CHECKING:
+    from mcugen.kernels.base import Target
+
 
 class Emitter(Protocol):
     """What codegen offers a kernel binding while it writes the op's C."""
+
+    target: Target  # what the kernels were chosen for (backends, instruction set, CMSIS-NN copy)
 
     def tensor(self, index: int) -> str:
         """C expression of a typed pointer to tensor `index` (arena slot or const weight array)."""
