@@ -2,8 +2,9 @@
 
 CMSIS-NN is on no package registry, so mcugen takes it from a directory the user names (`--cmsis-nn PATH` or the
 CMSIS_NN_PATH environment variable) and copies into each generated project only the files that project calls:
-CMSIS-NN keeps one function per source file, named after it, so the closure of a set of functions is found by
-following calls to other `arm_*` functions and `#include`s of headers, file by file.
+CMSIS-NN mostly keeps one function per source file, named after it (the get_buffer_size functions share files
+such as arm_convolve_get_buffer_sizes_s8.c), so the closure of a set of functions is found by following calls to
+other `arm_*` functions and `#include`s of headers, file by file.
 """
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ CPU_ISA = {
 _REVISION_RE = re.compile(r"\$Revision:\s*(\S+)")
 _CALL_RE = re.compile(r"\b(arm_\w+)\s*\(")
 _INCLUDE_RE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.MULTILINE)
+# An external function definition: a line starting with its return type (no `static`) and ending the
+# declarator's name with `(`; the body follows on later lines.
+_DEFINITION_RE = re.compile(r"^(?!static\b)[A-Za-z_][\w ]*[\s*](arm_\w+)\s*\(", re.MULTILINE)
 
 
 class CmsisNNError(McugenError):
@@ -89,8 +93,14 @@ def _load(root_text: str) -> CmsisNN:
         raise CmsisNNError(f"{root} is not a CMSIS-NN tree (expected Include/arm_nnfunctions.h and Source/)")
     match = _REVISION_RE.search(header.read_text(encoding="utf-8", errors="replace"))
     sources = {}
+    defined = {}
     for file in sorted((root / "Source").rglob("*.c")):
-        sources[file.stem] = file.relative_to(root).as_posix()
+        rel = file.relative_to(root).as_posix()
+        sources[file.stem] = rel
+        for name in _DEFINITION_RE.findall(file.read_text(encoding="utf-8", errors="replace")):
+            defined.setdefault(name, rel)
+    for name, rel in defined.items():
+        sources.setdefault(name, rel)  # functions defined in a file named after another
     return CmsisNN(root=root, revision=match.group(1) if match else "unknown", sources=sources)
 
 
