@@ -38,3 +38,18 @@ def model_path():
         return path
 
     return find
+
+
+CMSIS_NN_PATH = Path(os.environ.get("CMSIS_NN_PATH") or REPO.parent / "shared" / "third_party" / "CMSIS-NN")
+
+
+@pytest.fixture
+def cmsis_nn_path() -> Path:
+    """The CMSIS-NN tree the cmsis-nn tests build against: $CMSIS_NN_PATH, else the shared pinned copy. Missing, it
+    skips the test locally and fails it in CI."""
+    if not (CMSIS_NN_PATH / "Include" / "arm_nnfunctions.h").is_file():
+        message = f"no CMSIS-NN at {CMSIS_NN_PATH} (set CMSIS_NN_PATH)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return CMSIS_NN_PATH
