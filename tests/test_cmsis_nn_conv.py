@@ -85,3 +85,39 @@ def test_the_helium_1xn_bug_routes_to_arm_convolve_s8(cmsis_nn_path):
     chosen = {isa: choose(op, layer, Target(("cmsis-nn", "portable"), isa, library)).kernel
               for isa in ("plain", "dsp", "mve")}
     assert chosen == {"plain": "arm_convolve_1_x_n_s8", "dsp": "arm_convolve_1_x_n_s8", "mve": "arm_convolve_s8"}
+
+
+@pytest.mark.parametrize("shape", [(5, 4, 3, 2, 3, 3, 1, 1, 1), (6, 7, 2, 5, 3, 2, 2, 1, 0), (4, 5, 4, 8, 1, 3, 1, 2, 0),
+                                   (7, 6, 1, 3, 5, 5, 2, 2, 2)])
+def test_im2col_block_gap_holds_for_the_block_order(shape):
+    """arm_convolve_s8 reads the valid taps of a block of pixels, then writes the block: with the output placed
+    `gap` bytes below the input, no write destroys an input byte a later block reads."""
+    from mcugen.kernels.cmsis_nn.conv2d import im2col_block_gap
+    from mcugen.ops import lowering_for
+    from mcugen.reader import read_model_bytes
+
+    h, w, c, oc, kh, kw, stride, pad_kind, dilation = shape
+    graph = read_model_bytes(conv2d_model(input_shape=(1, h, w, c), out_channels=oc, kernel=(kh, kw),
+                                          stride=(stride, stride), dilation=(1 + dilation % 2, 1),
+                                          padding="SAME" if pad_kind else "VALID"))
+    layer = lowering_for("CONV_2D").prepare(graph.ops[0], graph)
+    for block in (2, 4):
+        gap = im2col_block_gap(layer, block)
+        pixels = [(oy, ox) for oy in range(layer.output_height) for ox in range(layer.output_width)]
+        blocks = [pixels[i:i + block] for i in range(0, len(pixels), block)]
+        reads_of = []
+        for members in blocks:
+            reads = set()
+            for oy, ox in members:
+                for ky in range(kh):
+                    for kx in range(kw):
+                        iy = oy * layer.stride_height - layer.pad_top + ky * layer.dilation_height
+                        ix = ox * layer.stride_width - layer.pad_left + kx * layer.dilation_width
+                        if 0 <= iy < h and 0 <= ix < w:
+                            reads.update((iy * w + ix) * c + ch for ch in range(c))
+            reads_of.append(reads)
+        destroyed = set()
+        for b, members in enumerate(blocks):
+            assert not (reads_of[b] & destroyed), (block, b)
+            start = (b * block) * oc
+            destroyed.update(start + i - gap for i in range(len(members) * oc))

@@ -17,11 +17,14 @@ its loops and pads with the input zero point); the filter is the model's OHWI te
 
 from __future__ import annotations
 
+import numpy as np
+
 from mcugen.ir import Op
 from mcugen.kernels.base import KernelBinding, Target, binding
 from mcugen.kernels.cmsis_nn import common
 from mcugen.ops.base import Emitter, c_int_array
-from mcugen.ops.conv2d import FILTER, INPUT, OUTPUT, ConvLayer, emit_quant_arrays
+from mcugen.ops.conv2d import FILTER, INPUT, OUTPUT, ConvLayer, emit_quant_arrays, layer_input_shape, layer_output_shape
+from mcugen.ops.streaming import NO_OVERLAP, overlap_gap, window_first_reads
 
 UINT16_MAX = 0xFFFF
 
@@ -126,6 +129,21 @@ def uint16_problem(layer: ConvLayer) -> str | None:
         if value > UINT16_MAX:
             return f"{name} {value} does not fit the kernel's uint16_t fields"
     return None
+
+
+def im2col_block_gap(layer: ConvLayer, block: int) -> int:
+    """Overlap gap of arm_convolve_s8 (one image, no groups) processing `block` output pixels at a time: it copies
+    the valid taps of their windows (all channels, from channel 0) into scratch, then computes and writes those
+    pixels' output channels from scratch alone (arm_nn_mat_mult_kernel_s8_s16 and the left-over loop on the plain
+    and DSP paths, blocks of 2; arm_nn_mat_mult_nt_t_s8 on Helium, blocks of 4). Pairing runs on across rows; the
+    last block may be shorter, which only removes writes."""
+    if layer.batches != 1 or layer.groups != 1:
+        return NO_OVERLAP
+    pixels = window_first_reads(layer_input_shape(layer), layer_output_shape(layer), layer.filter_hw,
+                                (layer.stride_height, layer.stride_width),
+                                (layer.dilation_height, layer.dilation_width), (layer.pad_top, layer.pad_left))
+    blocks = np.minimum.reduceat(pixels, np.arange(0, pixels.size, block))
+    return overlap_gap(blocks, block * layer.output_depth)
 
 
 # ---- what every CONV_2D binding emits ------------------------------------------------------------------------
@@ -239,6 +257,10 @@ class ConvolveGeneric(_CmsisConv):
 
     def buffer(self, layer: ConvLayer, isa: str) -> int:
         return convolve_s8_buffer(layer, isa)
+
+    def overlap(self, op: Op, layer: ConvLayer) -> list[tuple[int, int]]:
+        # Valid for every code path: blocks of 2 pixels (plain C, DSP) and of 4 (Helium).
+        return [(INPUT, max(im2col_block_gap(layer, 2), im2col_block_gap(layer, 4)))]
 
     def emit(self, op: Op, layer: ConvLayer, emit: Emitter) -> None:
         emit_convolution(self.function, op, layer, emit, self.buffer(layer, emit.target.isa), upscale=True)

@@ -13,13 +13,16 @@ instead (bit-exact, no scratch). Scratch sizes replicate arm_depthwise_conv_get_
 
 from __future__ import annotations
 
+import numpy as np
+
 from mcugen.ir import Op
 from mcugen.kernels.base import KernelBinding, Target, binding
 from mcugen.kernels.cmsis_nn import common
 from mcugen.kernels.cmsis_nn.conv2d import quant_params, uint16_problem
 from mcugen.ops.base import Emitter
-from mcugen.ops.conv2d import ConvLayer
-from mcugen.ops.depthwise_conv2d import FILTER, INPUT, OUTPUT
+from mcugen.ops.conv2d import ConvLayer, layer_input_shape, layer_output_shape
+from mcugen.ops.streaming import window_gap
+from mcugen.ops.depthwise_conv2d import FILTER, INPUT, OUTPUT, DepthwiseConv2DPortable
 
 CH_IN_BLOCK_MVE = 124  # arm_nnsupportfunctions.h
 # CONVERT_DW_CONV_WITH_ONE_INPUT_CH_AND_OUTPUT_CH_ABOVE_THRESHOLD under GCC (8 under Arm Compiler 6).
@@ -110,6 +113,18 @@ class Depthwise3x3(_CmsisDepthwise):
                     f"of at most 1")
         return None
 
+    def overlap(self, op: Op, layer: ConvLayer) -> list[tuple[int, int]]:
+        # Pixel by pixel; within a pixel, channels in groups of 4 (then one by one): the group's valid taps are
+        # read from its first channel on, then its 4 outputs written. Channel k is modelled as written after
+        # reading from its group's first channel, which only adds constraints.
+        if layer.batches != 1:
+            return []
+        channel = np.arange(layer.output_depth)
+        grouped = channel < (layer.input_depth // 4) * 4
+        reads = np.where(grouped, channel // 4 * 4, channel)
+        return [(INPUT, window_gap(layer_input_shape(layer), layer_output_shape(layer), layer.filter_hw,
+                                   layer.window, reads))]
+
 
 @binding
 class DepthwiseOpt(_CmsisDepthwise):
@@ -131,3 +146,9 @@ class DepthwiseGeneric(_CmsisDepthwise):
     def supports(self, op: Op, layer: ConvLayer, target: Target) -> str | None:
         problem = uint16_problem(layer)
         return problem and f"{self.function}: {problem}"
+
+    def overlap(self, op: Op, layer: ConvLayer) -> list[tuple[int, int]]:
+        # Both of its loops (depthwise_conv_s8_generic, and depthwise_conv_s8_mult_4 for multipliers of 4) write
+        # pixel by pixel, input channel by input channel, each output channel c after reading only the valid taps
+        # of input channel c / multiplier, on every code path: the access order of mcugen's portable kernel.
+        return DepthwiseConv2DPortable().overlap(op, layer)
