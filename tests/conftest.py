@@ -49,3 +49,15 @@ def model_path():
         return path
 
     return find
+
+
+@pytest.fixture
+def cmsis_nn_path() -> Path:
+    """The CMSIS-NN tree the cmsis-nn tests build against: $CMSIS_NN_PATH, else the shared pinned copy. Missing, it
+    skips the test locally and fails it in CI."""
+    if not have_cmsis_nn():
+        message = f"no CMSIS-NN at {CMSIS_NN} (set CMSIS_NN_PATH)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return CMSIS_NN

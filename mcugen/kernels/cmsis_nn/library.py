@@ -2,8 +2,9 @@
 
 CMSIS-NN is on no package registry, so mcugen takes it from a directory the user names (`--cmsis-nn PATH` or the
 CMSIS_NN_PATH environment variable) and copies into each generated project only the files that project calls:
-CMSIS-NN keeps one function per source file, named after it, so the closure of a set of functions is found by
-following calls to other `arm_*` functions and `#include`s of headers, file by file.
+CMSIS-NN mostly keeps one function per source file, named after it (the get_buffer_size functions share files
+such as arm_convolve_get_buffer_sizes_s8.c), so the closure of a set of functions is found by following calls to
+other `arm_*` functions and `#include`s of headers, file by file.
 """
 
 from __future__ import annotations
