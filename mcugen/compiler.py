@@ -18,6 +18,7 @@ from mcugen.kernels.cmsis_nn.library import CmsisNN, CmsisNNError, isa_of, locat
 from mcugen.ir import DTYPES, Graph, Op
 from mcugen.planner import Plan, Problem, Step, plan, verify_plan
 from mcugen.reader import read_model, read_model_bytes
+from mcugen.validate import graph_problems, operator_problems
 from mcugen.sanitize import terminal
 from mcugen.targets import STACK_HEAP_RESERVE
 
@@ -173,6 +174,10 @@ def check_supported(graph: Graph) -> None:
             "Convert it with full-integer quantization (TFLiteConverter with a representative dataset and "
             "target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8])"
         )
+    structural = graph_problems(graph)
+    if structural:
+        raise UnsupportedModelError("\n".join([f"{source}: the graph cannot be compiled as written:"]
+                                              + [f"  {problem}" for problem in structural]))
     problems = []
     unsupported = []
     for op in graph.ops:
@@ -180,7 +185,8 @@ def check_supported(graph: Graph) -> None:
         if lowering is None:
             unsupported.append(f"  op {op.index}: {op.kind}")
             continue
-        for reason in lowering.check(op, graph):
+        reasons = operator_problems(op, lowering, graph) or lowering.check(op, graph)
+        for reason in reasons:
             problems.append(f"  op {op.index} ({op.kind}): {reason}")
     for t in graph.inputs + graph.outputs:
         if graph.tensors[t].dtype not in DTYPES:

@@ -92,6 +92,7 @@ class Op:
     outputs: list[int]
     options: SimpleNamespace = field(default_factory=SimpleNamespace)  # builtin options, snake_case fields
     version: int = 1
+    options_type: str | None = None  # the schema's options table name (e.g. "Conv2DOptions"); None when absent
 
 
 @dataclass

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from types import SimpleNamespace
 
+import flatbuffers
 import numpy as np
 import tflite
 from tflite.utils import BUILTIN_OPCODE2NAME
@@ -81,14 +82,16 @@ def _parse(data: bytes, name: str, source: str) -> Graph:
         code = fb_op.OpcodeIndex()
         if code >= len(opcodes):
             raise ModelError(f"{source}: op {i} refers to operator code {code}, but the model has {len(opcodes)}")
+        options_type, options = _options(fb_op)
         ops.append(
             Op(
                 index=i,
                 kind=opcodes[code][0],
                 inputs=[int(t) for t in _int_vector(fb_op, "Inputs")],
                 outputs=[int(t) for t in _int_vector(fb_op, "Outputs")],
-                options=_options(fb_op),
+                options=options,
                 version=opcodes[code][1],
+                options_type=options_type,
             )
         )
     graph = Graph(
@@ -135,7 +138,10 @@ def _tensor(model, fb_tensor, index: int, data: bytes, source: str) -> Tensor:
     buffer_index = fb_tensor.Buffer()
     if buffer_index >= model.BuffersLength():
         raise ModelError(f"{source}: tensor {index} '{shown}' refers to buffer {buffer_index}, which does not exist")
-    raw = _buffer_bytes(model.Buffers(buffer_index), data)
+    try:
+        raw = _buffer_bytes(model.Buffers(buffer_index), data)
+    except ModelError as exc:
+        raise ModelError(f"{source}: tensor {index} '{shown}': {exc}") from None
     if raw is not None:
         if dtype not in DTYPES:
             raise UnsupportedModelError(f"{source}: constant tensor {index} '{shown}' has unsupported type {dtype}")
@@ -151,6 +157,9 @@ def _tensor(model, fb_tensor, index: int, data: bytes, source: str) -> Tensor:
 
 def _buffer_bytes(buffer, data: bytes) -> bytes | None:
     offset = buffer.Offset() if hasattr(buffer, "Offset") else 0
+    if offset > 1 and buffer.DataLength() > 0:
+        raise ModelError("a buffer holds both inline data and an offset to external data; TFLite reads only one "
+                         "of them, so the model is ambiguous")
     if offset > 1:  # large models keep buffers after the flatbuffer, addressed by offset/size
         size = buffer.Size()
         if offset + size > len(data):
@@ -174,19 +183,40 @@ def _quant(fb_quant) -> QuantParams | None:
     return QuantParams(scale=scale, zero_point=zero_point, axis=int(fb_quant.QuantizedDimension()))
 
 
-def _options(fb_op) -> SimpleNamespace:
+def _options(fb_op) -> tuple[str | None, SimpleNamespace]:
+    """(options table name, decoded fields) of an operator; (None, empty) when it carries no table."""
     options_type = fb_op.BuiltinOptionsType()
     table = fb_op.BuiltinOptions()
     if options_type == 0 or table is None:
-        return SimpleNamespace()
-    type_name = _OPTION_TYPES.get(options_type)
-    cls = getattr(tflite, type_name, None) if type_name else None
-    if inspect.ismodule(cls):
-        cls = getattr(cls, type_name, None)
+        return None, SimpleNamespace()
+    type_name = _OPTION_TYPES.get(options_type, f"options type {options_type}")
+    cls = _options_class(type_name)
     if cls is None:
-        return SimpleNamespace()
+        return type_name, SimpleNamespace()
     options = cls()
     options.Init(table.Bytes, table.Pos)
+    return type_name, SimpleNamespace(**_decode_table(options))
+
+
+def _options_class(type_name: str):
+    cls = getattr(tflite, type_name, None)
+    if inspect.ismodule(cls):
+        cls = getattr(cls, type_name, None)
+    return cls
+
+
+def default_options(type_name: str) -> SimpleNamespace:
+    """The fields of options table `type_name` at their schema defaults: what TFLite reads for an operator that
+    carries no table."""
+    cls = _options_class(type_name)
+    if cls is None:
+        raise KeyError(type_name)
+    builder = flatbuffers.Builder(16)
+    builder.StartObject(0)
+    builder.Finish(builder.EndObject())
+    buffer = builder.Output()
+    options = cls()
+    options.Init(buffer, flatbuffers.encode.Get(flatbuffers.packer.uoffset, buffer, 0))
     return SimpleNamespace(**_decode_table(options))
 
 

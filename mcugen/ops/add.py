@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from mcugen.ir import Graph, Op
 from mcugen.kernels.base import KernelBinding, binding
 from mcugen.ops.base import (Emitter, OpLowering, operand, register, require_dtype, require_per_tensor_quant, result,
@@ -82,6 +84,14 @@ class AddLayer:
     activation_max: int
 
 
+def broadcast_shape(shape1: tuple[int, ...], shape2: tuple[int, ...]) -> tuple[int, ...] | None:
+    """The shape TFLite gives the result of broadcasting two shapes, or None when they do not broadcast."""
+    try:
+        return tuple(int(d) for d in np.broadcast_shapes(tuple(shape1), tuple(shape2)))
+    except ValueError:
+        return None
+
+
 def add_multipliers(scale1: float, scale2: float, output_scale: float) -> dict[str, int]:
     twice_max = 2.0 * float(max(scale1, scale2))
     fields = {}
@@ -94,6 +104,8 @@ def add_multipliers(scale1: float, scale2: float, output_scale: float) -> dict[s
 @register
 class Add(OpLowering):
     kind = "ADD"
+    options_table = "AddOptions"
+    input_count = (2, 2)
 
     def check(self, op: Op, graph: Graph) -> list[str]:
         ins, outs = tensors(op, graph)
@@ -111,7 +123,7 @@ class Add(OpLowering):
         if problems:
             return problems
         loops = broadcast_loops(a.shape, b.shape, y.shape)
-        if loops is None:
+        if loops is None or broadcast_shape(a.shape, b.shape) != tuple(y.shape):
             return [f"inputs {a.describe()} and {b.describe()} do not broadcast to output {y.describe()}"]
         if len(loops[0]) > MAX_DIMS:
             problems.append(f"broadcasting {a.describe()} with {b.describe()} needs {len(loops[0])} loops; "

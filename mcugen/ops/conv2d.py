@@ -151,6 +151,25 @@ def emit_quant_arrays(emit: Emitter, multipliers: np.ndarray, shifts: np.ndarray
 # ---- CONV_2D -------------------------------------------------------------------------------------------------
 
 
+# Strides and (dilated) windows beyond this are refused: no real model comes near it, and it keeps every offset
+# the kernels compute inside int32 (and the compile-time analysis of windows small).
+WINDOW_LIMIT = 1 << 15
+
+
+def window_limit_problems(strides: tuple[int, int], windows: tuple[int, int], x: Tensor) -> list[str]:
+    """Strides and effective window extents (after dilation) within WINDOW_LIMIT and within twice the input plus
+    one (a larger window reads nothing but padding beyond the input)."""
+    problems = []
+    if max(strides) > WINDOW_LIMIT:
+        problems.append(f"strides {strides[0]}x{strides[1]} exceed {WINDOW_LIMIT}")
+    for axis, (window, size) in enumerate(zip(windows, x.shape[1:3])):
+        if window > min(WINDOW_LIMIT, 2 * size + 1):
+            problems.append(f"the {'height' if axis == 0 else 'width'} of the window, {window} after dilation, "
+                            f"exceeds what mcugen compiles for input {x.describe()} (at most twice the input plus "
+                            f"one, and {WINDOW_LIMIT})")
+    return problems
+
+
 def check_window(op: Op, x: Tensor, y: Tensor, filter_height: int, filter_width: int,
                  out_channels: int) -> list[str]:
     """Padding, strides, dilations and the output shape of a 2-D windowed op."""
@@ -162,6 +181,11 @@ def check_window(op: Op, x: Tensor, y: Tensor, filter_height: int, filter_width:
         problems.append(f"strides must be at least 1, got {o.stride_h}x{o.stride_w}")
     if min(o.dilation_h_factor, o.dilation_w_factor) < 1:
         problems.append(f"dilations must be at least 1, got {o.dilation_h_factor}x{o.dilation_w_factor}")
+    if problems:
+        return problems
+    problems += window_limit_problems((o.stride_h, o.stride_w),
+                                      ((filter_height - 1) * o.dilation_h_factor + 1,
+                                       (filter_width - 1) * o.dilation_w_factor + 1), x)
     if problems:
         return problems
     expected = (x.shape[0],
@@ -269,6 +293,8 @@ def emit_conv_constants(emit: Emitter, layer: ConvLayer, bias: np.ndarray) -> tu
 @register
 class Conv2D(OpLowering):
     kind = "CONV_2D"
+    options_table = "Conv2DOptions"
+    input_count = (2, 3)
 
     def check(self, op: Op, graph: Graph) -> list[str]:
         x, w, bias, y = weighted_operands(op, graph)

@@ -23,6 +23,8 @@ CHANNEL_AXIS = 3  # of the filter
 @register
 class DepthwiseConv2D(OpLowering):
     kind = "DEPTHWISE_CONV_2D"
+    options_table = "DepthwiseConv2DOptions"
+    input_count = (2, 3)
 
     def check(self, op: Op, graph: Graph) -> list[str]:
         x, w, bias, y = weighted_operands(op, graph)

@@ -23,6 +23,8 @@ class DequantizeLayer:
 @register
 class Dequantize(OpLowering):
     kind = "DEQUANTIZE"
+    options_table = "DequantizeOptions"
+    input_count = (1, 1)
 
     def check(self, op: Op, graph: Graph) -> list[str]:
         x, y = operand(op, graph, INPUT), result(op, graph, OUTPUT)

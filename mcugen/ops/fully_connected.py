@@ -58,6 +58,8 @@ def layer_multipliers(input_scale: float, weight_scales: np.ndarray, output_scal
 @register
 class FullyConnected(OpLowering):
     kind = "FULLY_CONNECTED"
+    options_table = "FullyConnectedOptions"
+    input_count = (2, 3)
 
     def check(self, op: Op, graph: Graph) -> list[str]:
         x, w, bias, y = weighted_operands(op, graph)

@@ -89,6 +89,8 @@ def _padded(groups: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
 @register
 class Mean(OpLowering):
     kind = "MEAN"
+    options_table = "ReducerOptions"
+    input_count = (2, 2)
 
     def check(self, op: Op, graph: Graph) -> list[str]:
         x, axes, y = operand(op, graph, INPUT), operand(op, graph, AXES), result(op, graph, OUTPUT)

@@ -93,10 +93,14 @@ class _PadPortable(KernelBinding):
 @register
 class Pad(_Pad):
     kind = "PAD"
+    options_table = "PadOptions"
+    input_count = (2, 2)
 
 @register
 class PadV2(_Pad):
     kind = "PADV2"
+    options_table = "PadV2Options"
+    input_count = (2, 3)
 
     def check_pad_value(self, value: Tensor | None, y: Tensor) -> list[str]:
         if value is None:

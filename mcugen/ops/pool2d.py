@@ -15,6 +15,7 @@ import numpy as np
 from mcugen.ir import Graph, Op
 from mcugen.kernels.base import KernelBinding, binding
 from mcugen.ops.base import OpLowering, operand, register, require_int8_io, require_per_tensor_quant, result
+from mcugen.ops.conv2d import window_limit_problems
 from mcugen.ops.streaming import window_gap
 from mcugen.quant import CLAMPING_ACTIVATIONS, activation_range
 
@@ -72,6 +73,8 @@ class PoolLayer:
 
 
 class _Pool2D(OpLowering):
+    options_table = "Pool2DOptions"
+    input_count = (1, 1)
 
     def check(self, op: Op, graph: Graph) -> list[str]:
         x, y = operand(op, graph, INPUT), result(op, graph, OUTPUT)
@@ -86,6 +89,8 @@ class _Pool2D(OpLowering):
             problems.append(f"padding {o.padding} is not supported; supported: SAME, VALID")
         if min(o.stride_h, o.stride_w, o.filter_height, o.filter_width) < 1:
             problems.append("strides and filter sizes must be at least 1")
+        else:
+            problems += window_limit_problems((o.stride_h, o.stride_w), (o.filter_height, o.filter_width), x)
         if o.fused_activation_function not in CLAMPING_ACTIVATIONS:
             problems.append(f"fused activation {o.fused_activation_function} is not supported; "
                             f"supported: {', '.join(CLAMPING_ACTIVATIONS)}")

@@ -32,6 +32,8 @@ class QuantizeLayer:
 @register
 class Quantize(OpLowering):
     kind = "QUANTIZE"
+    options_table = "QuantizeOptions"
+    input_count = (1, 1)
 
     def check(self, op: Op, graph: Graph) -> list[str]:
         x, y = operand(op, graph, INPUT), result(op, graph, OUTPUT)

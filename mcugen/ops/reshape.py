@@ -24,13 +24,19 @@ class _Alias(OpLowering):
 @register
 class Reshape(_Alias):
     kind = "RESHAPE"
+    options_table = "ReshapeOptions"
+    input_count = (1, 2)
 
 
 @register
 class Squeeze(_Alias):
     kind = "SQUEEZE"
+    options_table = "SqueezeOptions"
+    input_count = (1, 1)
 
 
 @register
 class ExpandDims(_Alias):
     kind = "EXPAND_DIMS"
+    options_table = "ExpandDimsOptions"
+    input_count = (2, 2)

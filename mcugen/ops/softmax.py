@@ -47,6 +47,8 @@ def input_scaling(beta: float, input_scale: float) -> tuple[int, int, int] | Non
 @register
 class Softmax(OpLowering):
     kind = "SOFTMAX"
+    options_table = "SoftmaxOptions"
+    input_count = (1, 1)
 
     def check(self, op: Op, graph: Graph) -> list[str]:
         x, y = operand(op, graph, INPUT), result(op, graph, OUTPUT)

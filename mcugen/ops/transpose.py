@@ -57,6 +57,8 @@ def simplify_permutation(shape: tuple[int, ...], perm: list[int]) -> tuple[list[
 @register
 class Transpose(OpLowering):
     kind = "TRANSPOSE"
+    options_table = "TransposeOptions"
+    input_count = (2, 2)
 
     def check(self, op: Op, graph: Graph) -> list[str]:
         x, perm, y = operand(op, graph, INPUT), operand(op, graph, PERM), result(op, graph, OUTPUT)
