@@ -18,7 +18,7 @@ import numpy as np
 
 from mcugen import __version__, ops
 from mcugen.compiler import Compiled
-from mcugen.errors import McugenError
+from mcugen.errors import InternalError
 from mcugen.golden import Golden, input_streams
 from mcugen.ir import DTYPES, Op, Tensor
 from mcugen.kernels.cmsis_nn import library as cmsis_library
@@ -99,7 +99,7 @@ class _OpEmitter:
 
     def scratch(self) -> str:
         if self.scratch_offset is None:
-            raise McugenError(f"op {self.op.index} ({self.op.kind}) asked for scratch but declared none")
+            raise InternalError(f"op {self.op.index} ({self.op.kind}) asked for scratch but declared none")
         return f"((void *)({self.project.arena_symbol} + {self.scratch_offset}))"
 
     def call(self, function: str, *args: str) -> None:

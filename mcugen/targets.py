@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 import jinja2
 
 from mcugen.boards import Board
-from mcugen.errors import McugenError
+from mcugen.errors import InternalError, McugenError
 from mcugen.sanitize import c_comment
 
 TEMPLATES_DIR = Path(__file__).parent / "templates" / "build"
@@ -78,10 +78,10 @@ def _check_sources(c_sources: list[str]) -> list[str]:
     for source in c_sources:
         path = PurePosixPath(source)
         if path.is_absolute() or ".." in path.parts or path.suffix != ".c" or "\\" in source or " " in source:
-            raise McugenError(f"not a project-relative C source path: {source!r}")
+            raise InternalError(f"not a project-relative C source path: {source!r}")
         checked.append(str(path))
     if len(set(checked)) != len(checked):
-        raise McugenError(f"duplicate C sources: {sorted(checked)}")
+        raise InternalError(f"duplicate C sources: {sorted(checked)}")
     return sorted(checked)
 
 
@@ -100,7 +100,7 @@ def build_files(name: str, board: Board, c_sources: list[str], banner: str,
     Each file opens with `banner` as a comment. Same arguments give byte-identical files.
     """
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-        raise McugenError(f"project name must be a C identifier, got {name!r}")
+        raise InternalError(f"project name must be a C identifier, got {name!r}")
     sources = _check_sources(c_sources)
     cross = board.arch == "arm"
     common = {"banner": banner, "name": name, "board": board}
