@@ -63,6 +63,11 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     progress = _progress(args)
     start = time.perf_counter()
+    if args.format == "arduino-library":
+        if args.kernels == "cmsis-nn":
+            raise McugenError("the Arduino library format carries mcugen's portable kernels only; use "
+                              "--kernels portable (or auto)")
+        args.kernels = "portable"
     with progress.stage(f"Compiling {Path(args.model).name} for {args.board}"):
         compiled = compile_model(args.model, board=args.board, alignment=args.alignment,
                                  allow_overflow=args.allow_overflow, kernels=args.kernels, cmsis_nn=args.cmsis_nn)

@@ -91,6 +91,12 @@ def _pio_src_filter(framework: str | None) -> list[str]:
     return ["+<*>", f"-<{entry_to_skip}>", "-<platform/>"]
 
 
+def arduino_selftest_sketch(name: str, banner: str, mirror_serial: str = "") -> str:
+    """The Arduino sketch that runs project `name`'s self-test once and prints its lines on `Serial` (and on
+    `mirror_serial`, the UART an emulator watches, when given)."""
+    return _render("main_arduino.cpp.j2", banner=banner, name=name, mirror_serial=mirror_serial)
+
+
 def build_files(name: str, board: Board, c_sources: list[str], banner: str,
                 include_dirs: list[str] | tuple[str, ...] = INCLUDE_DIRS) -> dict[str, str]:
     """The build files of project `name` for `board`: {project-relative path: content}, sorted by path.
@@ -155,8 +161,10 @@ def build_files(name: str, board: Board, c_sources: list[str], banner: str,
             pio_build_flags=pio_flags,
         )
         if framework == "arduino":
+            # Only a board whose emulator watches another UART than `Serial` (Renode's nRF52840: Serial1) gets the
+            # self-test's lines printed there as well.
             mirror = board.renode.arduino_serial if board.renode else ""
-            files["src/main_arduino.cpp"] = _render("main_arduino.cpp.j2", **common, mirror_serial=mirror)
+            files["src/main_arduino.cpp"] = arduino_selftest_sketch(name, banner, mirror)
 
     if board.renode is not None:
         files[f"renode/{name}.resc"] = _render("renode.resc.j2", **common)
