@@ -250,7 +250,8 @@ def parser() -> argparse.ArgumentParser:
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.add_argument("--json", action="store_true", help="machine-readable result on stdout (no progress lines)")
-        p.add_argument("-q", "--quiet", action="store_true", help="no progress lines or notes; warnings and errors only")
+        p.add_argument("-q", "--quiet", action="store_true",
+                       help="no progress lines or notes; warnings and errors only")
         return p
 
     def model_command(name: str, help_text: str, default_board: str) -> argparse.ArgumentParser:

@@ -196,7 +196,7 @@ def profile_model(
             macs=op_macs(op, graph),
         ))
     emitting = {op.index for op in compiled.steps}
-    flash = _flash_split(symbols, name, sizes)
+    flash = _flash_split(symbols, weight_symbols(str(files[f"src/{name}_weights.h"])), sizes)
     ram = Ram(
         arena=compiled.plan.arena_size,
         scratch=max((s.scratch for s in compiled.problem.steps), default=0),
@@ -233,14 +233,21 @@ def _per_run_counts(marks: list[int], ops: int, runs: int) -> list[list[int]]:
     return per_run
 
 
-def _flash_split(symbols, name: str, sizes: dict[str, int]) -> Flash:
+_WEIGHT_DECLARATION = re.compile(r"^extern const \w+ (\w+)\[\d+\];$", re.MULTILINE)
+
+
+def weight_symbols(weights_header: str) -> set[str]:
+    """The constant arrays a generated `<name>_weights.h` declares (tensors, and per-op arrays such as biases)."""
+    return set(_WEIGHT_DECLARATION.findall(weights_header))
+
+
+def _flash_split(symbols, weights_declared: set[str], sizes: dict[str, int]) -> Flash:
     """Code is the functions' sizes; weights the model's constant arrays (tensors and per-op arrays such as
     biases and multipliers, not the small parameter structs); constants everything else in flash (vectors, C
     library tables, parameter structs, .data's initial values, alignment)."""
-    weight = re.compile(rf"^{re.escape(name)}_(w\d+|op\d+_(?!params)\w+)$")
     functions = {s.address & ~1: s.size for s in symbols if s.kind == "FUNC"}  # aliases share an address
     code = sum(functions.values())
-    weights = sum(s.size for s in symbols if s.kind == "OBJECT" and weight.match(s.name))
+    weights = sum(s.size for s in symbols if s.kind == "OBJECT" and s.name in weights_declared)
     flash_total = sizes["text"] + sizes["data"]
     return Flash(code=code, weights=weights, constants=flash_total - code - weights)
 

@@ -68,7 +68,8 @@ def test_every_header_compiles_from_cpp(tmp_path):
     unit.write_text(f'#include "{name}.h"\n#include "{name}_selftest.h"\n'
                     f'int main() {{ return {name}_invoke() + ({name}_selftest(0) & 0) + ({name}_model_hash[0] & 0); }}\n')
     objects = []
-    for source in sorted(p for p in (project / "src").rglob("*.c") if p.name != "main.c" and "platform" not in p.parts):
+    library = [p for p in (project / "src").rglob("*.c") if p.name != "main.c" and "platform" not in p.parts]
+    for source in sorted(library):
         obj = tmp_path / f"{source.stem}.o"
         _run(["gcc", "-std=c99", *_includes(project), "-c", str(source), "-o", str(obj)], project)
         objects.append(str(obj))
