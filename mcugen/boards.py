@@ -9,6 +9,7 @@ Adding a board is adding one YAML file; a malformed file fails with an error nam
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -266,4 +267,7 @@ def get_board(name: str) -> Board:
         if wanted == board.name or wanted in board.aliases:
             return board
     known = ", ".join(f"{b.name} ({', '.join(b.aliases)})" if b.aliases else b.name for b in boards.values())
-    raise BoardError(f"unknown board '{name}'; known boards: {known}")
+    names = [n for b in boards.values() for n in (b.name, *b.aliases)]
+    close = difflib.get_close_matches(wanted, names, n=1, cutoff=0.6)
+    guess = f" (did you mean '{close[0]}'?)" if close else ""
+    raise BoardError(f"unknown board '{name}'{guess}; known boards: {known}")

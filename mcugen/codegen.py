@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import tempfile
 from dataclasses import dataclass, field
 from importlib import resources
@@ -18,13 +19,13 @@ import numpy as np
 
 from mcugen import __version__, ops
 from mcugen.compiler import Compiled
-from mcugen.errors import McugenError
+from mcugen.errors import InternalError
 from mcugen.golden import Golden, input_streams
 from mcugen.ir import DTYPES, Op, Tensor
 from mcugen.kernels.cmsis_nn import library as cmsis_library
 from mcugen.kernels.cmsis_nn.library import CmsisNN
 from mcugen.outdir import write_project  # noqa: F401  (part of this module's interface)
-from mcugen.sanitize import c_comment, markdown_code, markdown_text
+from mcugen.sanitize import c_comment, markdown_code, markdown_text, short_name, symbol_part
 
 RUNTIME_PACKAGE = "mcugen.runtime"
 VALUES_PER_LINE = 16
@@ -45,14 +46,22 @@ class OpCode:
     lines: list[str]
 
 
+# The local variable of <name>_invoke() that holds the arena's address: tensors are offsets from it.
+ARENA_VARIABLE = "arena"
+# Symbols of the public API (after the `<name>_` prefix): a constant named after a tensor never takes one of these.
+API_SYMBOLS = ("arena", "arena_storage", "at", "init", "invoke", "input", "output", "input_bytes", "output_bytes",
+               "selftest", "model_hash", "profile_mark")
+
+
 @dataclass
 class _Project:
     compiled: Compiled
-    arena_symbol: str
-    consts: dict[str, ConstArray] = field(default_factory=dict)
+    arena_symbol: str = ARENA_VARIABLE
+    consts: dict[str, ConstArray] = field(default_factory=dict)  # in the order the ops first use them
     params: list[str] = field(default_factory=list)
     kernels: set[str] = field(default_factory=set)
     cmsis_functions: set[str] = field(default_factory=set)
+    weight_symbols: dict[int, str] = field(default_factory=dict)  # constant tensor index -> symbol
 
     def tensor_expr(self, index: int) -> str:
         tensor = self.compiled.graph.tensors[index]
@@ -61,11 +70,23 @@ class _Project:
         offset = self.compiled.offset(index)
         return f"(({tensor.ctype} *)({self.arena_symbol} + {offset}))"
 
-    def weight(self, tensor: Tensor) -> str:
-        symbol = f"{self.compiled.graph.name}_w{tensor.index}"
-        if symbol not in self.consts:
-            self.add_const(symbol, tensor.data, tensor.ctype, tensor.describe())
+    def symbol(self, part: str, fallback: str) -> str:
+        """A new global symbol `<name>_<part>`: deterministic (the ops run in plan order), unique, never an API
+        name; `fallback` when the part has no identifier characters."""
+        name = self.compiled.graph.name
+        base = f"{name}_{part or fallback}"
+        symbol, n = base, 1
+        while symbol in self.consts or symbol[len(name) + 1 :] in API_SYMBOLS or _is_io_symbol(name, symbol):
+            n += 1
+            symbol = f"{base}_{n}"
         return symbol
+
+    def weight(self, tensor: Tensor) -> str:
+        if tensor.index not in self.weight_symbols:
+            symbol = self.symbol(symbol_part(tensor.name), f"tensor{tensor.index}")
+            self.weight_symbols[tensor.index] = symbol
+            self.add_const(symbol, tensor.data, tensor.ctype, f"tensor {tensor.index}: {_tensor_label(tensor)}")
+        return self.weight_symbols[tensor.index]
 
     def add_const(self, symbol: str, values: np.ndarray, ctype: str, comment: str) -> str:
         flat = np.asarray(values).reshape(-1)
@@ -73,6 +94,21 @@ class _Project:
             symbol, ctype, format_values(flat, ctype), max(flat.size, 1), c_comment(comment)
         )
         return symbol
+
+
+def _is_io_symbol(name: str, symbol: str) -> bool:
+    return re.fullmatch(rf"{re.escape(name)}_(input|output)\d+", symbol) is not None
+
+
+def _tensor_label(tensor: Tensor) -> str:
+    """A tensor in a comment: short name, type and shape, and its quantization with decimal scales."""
+    text = f"'{short_name(tensor.name)}' {tensor.dtype}[{'x'.join(str(d) for d in tensor.shape) or 'scalar'}]"
+    quant = tensor.quant
+    if quant is not None and not quant.per_channel:
+        text += f" scale {quant.single_scale:.9g} zp {quant.single_zero_point}"
+    elif quant is not None:
+        text += f" per-channel scales ({quant.scale.size})"
+    return text
 
 
 class _OpEmitter:
@@ -83,13 +119,18 @@ class _OpEmitter:
         self.target = project.compiled.target
         self.lines: list[str] = []
         self.prefix = f"{project.compiled.graph.name}_op{op.index}"
+        graph = project.compiled.graph
+        # Constants of the op are named after its (first) output tensor.
+        self.const_part = symbol_part(graph.tensors[op.outputs[0]].name) if op.outputs else ""
         self.struct_count = 0
 
     def tensor(self, index: int) -> str:
         return self.project.tensor_expr(index)
 
     def const(self, suffix: str, values: np.ndarray, ctype: str) -> str:
-        return self.project.add_const(f"{self.prefix}_{suffix}", values, ctype, f"op {self.op.index} {suffix}")
+        symbol = self.project.symbol(f"{self.const_part}_{suffix}" if self.const_part else "",
+                                     f"op{self.op.index}_{suffix}")
+        return self.project.add_const(symbol, values, ctype, f"op {self.op.index} ({self.op.kind}): {suffix}")
 
     def params(self, ctype: str, fields: dict[str, object]) -> str:
         symbol = f"{self.prefix}_params" + (f"{self.struct_count}" if self.struct_count else "")
@@ -100,7 +141,7 @@ class _OpEmitter:
 
     def scratch(self) -> str:
         if self.scratch_offset is None:
-            raise McugenError(f"op {self.op.index} ({self.op.kind}) asked for scratch but declared none")
+            raise InternalError(f"op {self.op.index} ({self.op.kind}) asked for scratch but declared none")
         return f"((void *)({self.project.arena_symbol} + {self.scratch_offset}))"
 
     def call(self, function: str, *args: str) -> None:
@@ -176,6 +217,12 @@ def _environment() -> jinja2.Environment:
     return env
 
 
+def version_parts() -> tuple[int, int, int]:
+    """(major, minor, patch) of this mcugen, for the generated version macros."""
+    numbers = [int(re.match(r"\d*", part).group() or 0) for part in __version__.split(".")[:3]]
+    return tuple(numbers + [0] * (3 - len(numbers)))  # type: ignore[return-value]
+
+
 def banner(compiled: Compiled, command: str) -> list[str]:
     graph = compiled.graph
     lines = [
@@ -210,15 +257,18 @@ def _stream_records(graph) -> list[dict[str, str]]:
     return [{"dtype": s.dtype, "step": c_float(s.float_step)} for s in input_streams(graph)]
 
 
-def _op_comment(compiled: Compiled, op: Op, kernel: str) -> list[str]:
+def _op_comment(compiled: Compiled, op: Op, kernel: str, project: _Project) -> list[str]:
     graph = compiled.graph
     lines = [f"op {op.index}: {op.kind} ({kernel})"]
     for role, indices in (("in", op.inputs), ("out", op.outputs)):
         for t in indices:
             if t >= 0:
                 tensor = graph.tensors[t]
-                where = "const" if tensor.is_constant else f"arena+{compiled.offset(t)}"
-                lines.append(f"  {role}  {tensor.describe()} [{where}]")
+                if tensor.is_constant:
+                    where = project.weight_symbols.get(t, "const")
+                else:
+                    where = f"arena+{compiled.offset(t)}"
+                lines.append(f"  {role}  {_tensor_label(tensor)} [{where}]")
     return [c_comment(line) for line in lines]
 
 
@@ -228,13 +278,13 @@ def render_project(compiled: Compiled, golden: Golden | None, command: str) -> d
 
     graph = compiled.graph
     name = graph.name
-    project = _Project(compiled, arena_symbol=f"{name}_arena")
+    project = _Project(compiled)
     op_code = []
     for step_index in compiled.plan.order:
         op, choice = compiled.steps[step_index], compiled.choices[step_index]
         emitter = _OpEmitter(project, op, compiled.plan.scratch_offsets.get(step_index))
         choice.binding.emit(op, choice.layer, emitter)
-        op_code.append(OpCode(_op_comment(compiled, op, choice.kernel), emitter.lines))
+        op_code.append(OpCode(_op_comment(compiled, op, choice.kernel, project), emitter.lines))
     head = banner(compiled, command)
     inputs = [_io_record(compiled, i, t) for i, t in enumerate(graph.inputs)]
     outputs = [_io_record(compiled, i, t) for i, t in enumerate(graph.outputs)]
@@ -243,6 +293,7 @@ def render_project(compiled: Compiled, golden: Golden | None, command: str) -> d
         "guard": name.upper(),
         "banner": head,
         "arena_size": compiled.plan.arena_size,
+        "arena_variable": ARENA_VARIABLE,
         "lower_bound": compiled.plan.lower_bound,
         "alignment": compiled.problem.alignment,
         "board": compiled.board,
@@ -252,7 +303,9 @@ def render_project(compiled: Compiled, golden: Golden | None, command: str) -> d
         "outputs": outputs,
         "ops": op_code,
         "params": project.params,
-        "consts": [project.consts[s] for s in sorted(project.consts)],
+        "consts": list(project.consts.values()),
+        "model_sha256": graph.sha256,
+        "version_parts": version_parts(),
         "kernels": sorted(project.kernels),
         "cmsis_nn": _cmsis_nn_context(compiled, project),
         "golden": _golden_context(compiled, golden),
@@ -266,8 +319,8 @@ def render_project(compiled: Compiled, golden: Golden | None, command: str) -> d
         f"src/{name}.c": env.get_template("model/model.c.j2").render(context),
         f"src/{name}_weights.c": env.get_template("model/weights.c.j2").render(context),
         f"src/{name}_weights.h": env.get_template("model/weights.h.j2").render(context),
-        "src/selftest.h": env.get_template("model/selftest.h.j2").render(context),
-        "src/selftest.c": env.get_template("model/selftest.c.j2").render(context),
+        f"src/{name}_selftest.h": env.get_template("model/selftest.h.j2").render(context),
+        f"src/{name}_selftest.c": env.get_template("model/selftest.c.j2").render(context),
         "src/main.c": env.get_template("model/main.c.j2").render(context),
         "README.md": env.get_template("model/README.md.j2").render(context),
     }

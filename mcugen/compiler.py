@@ -12,7 +12,7 @@ from pathlib import Path
 import mcugen.kernels.cmsis_nn  # noqa: F401  (registers the CMSIS-NN bindings)
 from mcugen import ops
 from mcugen.boards import Board, get_board
-from mcugen.errors import BoardError, McugenError, UnsupportedModelError
+from mcugen.errors import BoardError, InternalError, McugenError, UnsupportedModelError
 from mcugen.kernels.base import BACKENDS, KernelChoice, Target, choose
 from mcugen.kernels.cmsis_nn.library import CmsisNN, CmsisNNError, isa_of, locate
 from mcugen.ir import DTYPES, Graph, Op
@@ -88,6 +88,16 @@ class Compiled:
 
 
 KERNEL_CHOICES = ("auto", *BACKENDS)
+# Arena alignment: a power of two, from 1 byte up to this (a page of external RAM; no kernel wants more).
+MAX_ALIGNMENT = 4096
+
+
+def check_alignment(alignment: int) -> int:
+    """`alignment` when it is a usable arena alignment (a power of two from 1 to MAX_ALIGNMENT), else McugenError."""
+    if isinstance(alignment, bool) or not isinstance(alignment, int) or not 1 <= alignment <= MAX_ALIGNMENT \
+            or alignment & (alignment - 1):
+        raise McugenError(f"alignment must be a power of two from 1 to {MAX_ALIGNMENT} bytes, got {alignment!r}")
+    return alignment
 
 
 def compile_model(
@@ -110,6 +120,7 @@ def compile_model(
 def compile_graph(graph: Graph, board: str | Board = "qemu-m4", alignment: int = 16,
                   allow_overflow: bool = False, kernels: str = "auto", cmsis_nn: str | Path | None = None,
                   host: bool = False) -> Compiled:
+    check_alignment(alignment)
     board = board if isinstance(board, Board) else get_board(board)
     target, notices = kernel_target(board, kernels, cmsis_nn, host)
     check_supported(graph)
@@ -159,7 +170,7 @@ def choose_kernels(graph: Graph, steps: list[Op], target: Target) -> list[Kernel
         layer = ops.lowering_for(op.kind).prepare(op, graph)
         choice = choose(op, layer, target)
         if choice is None:
-            raise McugenError(f"op {op.index} ({op.kind}): no kernel among {', '.join(target.backends)} computes "
+            raise InternalError(f"op {op.index} ({op.kind}): no kernel among {', '.join(target.backends)} computes "
                               f"this layer")
         choices.append(choice)
     return choices

@@ -1,4 +1,6 @@
-"""Errors that are the user's to fix: the CLI prints them as one line and exits non-zero, without a traceback."""
+"""Whose fault an error is. McugenError and its subclasses are the user's to fix (the model, the options, the board,
+a missing tool): the CLI prints one line and exits non-zero, without a traceback. InternalError is mcugen's own
+fault (a broken invariant): the CLI says so, asks for a report and exits 70."""
 
 
 class McugenError(Exception):
@@ -32,3 +34,9 @@ class ToolchainError(McugenError):
 
 class OutputError(McugenError):
     """The output path cannot take the project without losing or clobbering something that is not mcugen's."""
+
+
+class InternalError(Exception):
+    """An invariant of mcugen does not hold: a bug in mcugen, not in the input. Never caught to carry on."""
+
+    exit_code = 70

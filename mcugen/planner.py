@@ -36,6 +36,8 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Callable, Hashable
 
+from mcugen.errors import InternalError
+
 # Limits that keep planning well inside the compile-time budget on models of ~60 ops.
 MAX_ORDER_TRANSITIONS = 60_000  # state expansions of the exact order search before it gives up
 ORDER_BEAM = 64  # sets of executed steps kept per layer by the heuristic order search
@@ -45,7 +47,7 @@ LOCAL_SEARCH_ROUNDS = 40  # passes of the priority-list local search
 SWEEP_NODES = 2_000  # placements the sweep search may try, over all its target arenas
 
 
-class PlanError(Exception):
+class PlanError(InternalError):
     """A plan breaks an invariant (overlap of live buffers, misalignment, invalid order): a bug in mcugen."""
 
 

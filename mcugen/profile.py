@@ -19,8 +19,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from mcugen.compiler import Compiled, compile_model
-from mcugen.errors import McugenError, ToolchainError
+from mcugen.errors import InternalError, McugenError, ToolchainError
 from mcugen.ir import Graph, Op
+from mcugen.progress import SILENT, Progress
 
 PROFILE_DEFINE = "MCUGEN_PROFILE"
 # Instructions of one marker call included in every op's count: the `bl` to the marker and its `bx lr`.
@@ -139,10 +140,11 @@ def profile_model(
     cmsis_nn: str | Path | None = None,
     runs: int = DEFAULT_RUNS,
     timeout: float = 300.0,
+    progress: Progress = SILENT,
 ) -> Profile:
     """Build `model` for `board` with the profiling hooks, run it `runs` times under QEMU and count instructions.
 
-    Raises McugenError when the counts of the runs differ, which would make the figures meaningless."""
+    Raises InternalError when the counts of the runs differ (the generated code must be deterministic)."""
     from mcugen.codegen import PROFILE_MAIN, render_profile_main, render_project, write_project
     from mcugen.emulate.build import build_firmware, elf_symbols, firmware_size
     from mcugen.emulate.counter import run_counted
@@ -150,7 +152,8 @@ def profile_model(
 
     if runs < 1:
         raise McugenError("profile at least one run")
-    compiled = _compile(model, board, kernels, cmsis_nn)
+    with progress.stage(f"Compiling {'the model' if isinstance(model, bytes) else Path(model).name} for {board}"):
+        compiled = _compile(model, board, kernels, cmsis_nn)
     if compiled.board.qemu_machine is None:
         raise ToolchainError(f"board {compiled.board.name} has no emulator; profile on a qemu-* board")
     name = compiled.graph.name
@@ -161,13 +164,15 @@ def profile_model(
         project = write_project(files, Path(tmp) / "project")
         _, listed = project_sources(project)
         sources = [PROFILE_MAIN if s == "src/main.c" else s for s in listed]
-        elf = build_firmware(project, compiled.board, Path(tmp) / "build", defines=(PROFILE_DEFINE,),
-                             sources=sources)
+        with progress.stage(f"Building profiling firmware for {compiled.board.name}"):
+            elf = build_firmware(project, compiled.board, Path(tmp) / "build", defines=(PROFILE_DEFINE,),
+                                 sources=sources)
         symbols = elf_symbols(elf)
         marker = next((s for s in symbols if s.name == f"{name}_profile_mark"), None)
         if marker is None:
             raise ToolchainError(f"{name}_profile_mark is missing from the profiling firmware")
-        counted = run_counted(elf, compiled.board, marker.address & ~1, timeout=timeout)
+        with progress.stage(f"Counting instructions in QEMU ({compiled.board.qemu_machine})"):
+            counted = run_counted(elf, compiled.board, marker.address & ~1, timeout=timeout)
         sizes = firmware_size(elf)
     done = _DONE.search(counted.result.stdout)
     if counted.result.returncode != 0 or done is None:
@@ -191,7 +196,7 @@ def profile_model(
             macs=op_macs(op, graph),
         ))
     emitting = {op.index for op in compiled.steps}
-    flash = _flash_split(symbols, name, sizes)
+    flash = _flash_split(symbols, weight_symbols(str(files[f"src/{name}_weights.h"])), sizes)
     ram = Ram(
         arena=compiled.plan.arena_size,
         scratch=max((s.scratch for s in compiled.problem.steps), default=0),
@@ -224,18 +229,25 @@ def _per_run_counts(marks: list[int], ops: int, runs: int) -> list[list[int]]:
         per_run.append([later - earlier for earlier, later in zip(own, own[1:])])
     if any(counts != per_run[0] for counts in per_run):
         totals = ", ".join(f"{sum(c):,}" for c in per_run)
-        raise McugenError(f"instruction counts differ between inferences on the same input ({totals})")
+        raise InternalError(f"instruction counts differ between inferences on the same input ({totals})")
     return per_run
 
 
-def _flash_split(symbols, name: str, sizes: dict[str, int]) -> Flash:
+_WEIGHT_DECLARATION = re.compile(r"^extern const \w+ (\w+)\[\d+\];$", re.MULTILINE)
+
+
+def weight_symbols(weights_header: str) -> set[str]:
+    """The constant arrays a generated `<name>_weights.h` declares (tensors, and per-op arrays such as biases)."""
+    return set(_WEIGHT_DECLARATION.findall(weights_header))
+
+
+def _flash_split(symbols, weights_declared: set[str], sizes: dict[str, int]) -> Flash:
     """Code is the functions' sizes; weights the model's constant arrays (tensors and per-op arrays such as
     biases and multipliers, not the small parameter structs); constants everything else in flash (vectors, C
     library tables, parameter structs, .data's initial values, alignment)."""
-    weight = re.compile(rf"^{re.escape(name)}_(w\d+|op\d+_(?!params)\w+)$")
     functions = {s.address & ~1: s.size for s in symbols if s.kind == "FUNC"}  # aliases share an address
     code = sum(functions.values())
-    weights = sum(s.size for s in symbols if s.kind == "OBJECT" and weight.match(s.name))
+    weights = sum(s.size for s in symbols if s.kind == "OBJECT" and s.name in weights_declared)
     flash_total = sizes["text"] + sizes["data"]
     return Flash(code=code, weights=weights, constants=flash_total - code - weights)
 

@@ -34,7 +34,7 @@ _C_HEADERS = frozenset("""
     stdatomic stdbool stddef stdint stdio stdlib stdnoreturn string tgmath threads time uchar wchar wctype
 """.split())
 _PROJECT_NAMES = frozenset({"main", "selftest", "main_arduino", "startup_cortexm", "arduino", "platform", "kernels"})
-_RESERVED_PREFIXES = ("mcugen",)  # kernels, mcugen_common.h, mcugen_selftest()
+_RESERVED_PREFIXES = ("mcugen",)  # kernels, mcugen_common.h, the MCUGEN_ macros
 IDENTIFIER_FALLBACK = "model"
 
 
@@ -126,3 +126,36 @@ def c_identifier(text: str) -> str:
     if ident in _C_HEADERS or ident in _PROJECT_NAMES or ident.startswith(_RESERVED_PREFIXES):
         ident = f"{IDENTIFIER_FALLBACK}_{ident}"
     return ident
+
+
+SHORT_NAME_LIMIT = 48  # a tensor name in an op's comment
+SYMBOL_PART_LIMIT = 32  # the part of a C symbol taken from a tensor name
+
+
+def short_name(text: str, limit: int = SHORT_NAME_LIMIT) -> str:
+    """A tensor name for a one-line C comment, at most `limit` characters: c_comment's rule, and a long name keeps
+    its end (where TensorFlow puts the distinguishing layer), after `...`, with the hash of the whole name."""
+    cleaned = c_comment(text, limit=len(text) + 1)  # the safe characters only, never cut here
+    if len(cleaned) <= limit:
+        return cleaned
+    if HASH_SEPARATOR in cleaned and cleaned.endswith(digest(text)):
+        cleaned = cleaned[: -(len(HASH_SEPARATOR) + HASH_CHARS)]
+    tail = limit - len("...") - len(HASH_SEPARATOR) - HASH_CHARS
+    return f"...{cleaned[-tail:]}{HASH_SEPARATOR}{digest(text)}"
+
+
+def symbol_part(text: str, limit: int = SYMBOL_PART_LIMIT) -> str:
+    """Lower-case identifier characters naming a tensor inside a C symbol, or "" when none remain.
+
+    Rule: the first of TensorFlow's `;`-joined fused names; runs outside [0-9A-Za-z] become `_`; a name longer
+    than `limit` keeps its last `/` scopes that fit (the layer, not the model's outer scopes), or the end of the
+    last one."""
+    first = text.split(";", 1)[0]
+    words = [w for w in (re.sub(r"[^0-9A-Za-z]+", "_", c).strip("_").lower() for c in first.split("/")) if w]
+    kept: list[str] = []
+    for word in reversed(words):  # whole scopes from the end while they fit
+        if kept and len(word) + 1 + len("_".join(kept)) > limit:
+            break
+        kept.insert(0, word)
+    part = "_".join(kept)
+    return part[-limit:].strip("_") if len(part) > limit else part

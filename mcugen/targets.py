@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 import jinja2
 
 from mcugen.boards import Board
-from mcugen.errors import McugenError
+from mcugen.errors import InternalError, McugenError
 from mcugen.sanitize import c_comment
 
 TEMPLATES_DIR = Path(__file__).parent / "templates" / "build"
@@ -78,10 +78,10 @@ def _check_sources(c_sources: list[str]) -> list[str]:
     for source in c_sources:
         path = PurePosixPath(source)
         if path.is_absolute() or ".." in path.parts or path.suffix != ".c" or "\\" in source or " " in source:
-            raise McugenError(f"not a project-relative C source path: {source!r}")
+            raise InternalError(f"not a project-relative C source path: {source!r}")
         checked.append(str(path))
     if len(set(checked)) != len(checked):
-        raise McugenError(f"duplicate C sources: {sorted(checked)}")
+        raise InternalError(f"duplicate C sources: {sorted(checked)}")
     return sorted(checked)
 
 
@@ -89,6 +89,12 @@ def _pio_src_filter(framework: str | None) -> list[str]:
     """PlatformIO builds the sketch on Arduino and main.c elsewhere; never the emulator start-up code."""
     entry_to_skip = "main.c" if framework == "arduino" else "main_arduino.cpp"
     return ["+<*>", f"-<{entry_to_skip}>", "-<platform/>"]
+
+
+def arduino_selftest_sketch(name: str, banner: str, mirror_serial: str = "") -> str:
+    """The Arduino sketch that runs project `name`'s self-test once and prints its lines on `Serial` (and on
+    `mirror_serial`, the UART an emulator watches, when given)."""
+    return _render("main_arduino.cpp.j2", banner=banner, name=name, mirror_serial=mirror_serial)
 
 
 def build_files(name: str, board: Board, c_sources: list[str], banner: str,
@@ -100,7 +106,7 @@ def build_files(name: str, board: Board, c_sources: list[str], banner: str,
     Each file opens with `banner` as a comment. Same arguments give byte-identical files.
     """
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-        raise McugenError(f"project name must be a C identifier, got {name!r}")
+        raise InternalError(f"project name must be a C identifier, got {name!r}")
     sources = _check_sources(c_sources)
     cross = board.arch == "arm"
     common = {"banner": banner, "name": name, "board": board}
@@ -155,8 +161,10 @@ def build_files(name: str, board: Board, c_sources: list[str], banner: str,
             pio_build_flags=pio_flags,
         )
         if framework == "arduino":
+            # Only a board whose emulator watches another UART than `Serial` (Renode's nRF52840: Serial1) gets the
+            # self-test's lines printed there as well.
             mirror = board.renode.arduino_serial if board.renode else ""
-            files["src/main_arduino.cpp"] = _render("main_arduino.cpp.j2", **common, mirror_serial=mirror)
+            files["src/main_arduino.cpp"] = arduino_selftest_sketch(name, banner, mirror)
 
     if board.renode is not None:
         files[f"renode/{name}.resc"] = _render("renode.resc.j2", **common)

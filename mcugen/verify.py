@@ -16,6 +16,7 @@ from mcugen.codegen import render_project, write_project
 from mcugen.compiler import Compiled, compile_model
 from mcugen.errors import ToolchainError
 from mcugen.golden import golden_vectors
+from mcugen.progress import SILENT, Progress
 from mcugen.sanitize import display_name
 
 _IDENTICAL = re.compile(r"^mcugen: output (\d+) identical on (\d+) vectors")
@@ -54,12 +55,26 @@ class VerifyReport:
     def ok(self) -> bool:
         return self.passed and self.exit_code == 0 and bool(self.outputs) and all(o.identical for o in self.outputs)
 
+    def where(self) -> str:
+        if self.target == "host":
+            return f"natively on this host (project planned for {self.board})"
+        return f"on {self.board} in QEMU"
+
     def summary(self) -> str:
         model = display_name(self.model)
-        lines = [f"{model} on {self.board} ({self.target}), {self.vectors} random inputs, seed {self.seed}:"]
+        lines = [f"{model} {self.where()}, {self.vectors} random inputs, seed {self.seed}:"]
         lines += [f"  {o.describe()}" for o in self.outputs]
         lines.append(f"  {'PASS: bit-exact with TFLite Micro' if self.ok else 'FAIL'}")
         return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "model": self.model, "board": self.board, "target": self.target, "vectors": self.vectors,
+            "seed": self.seed, "ok": self.ok, "passed": self.passed, "exit_code": self.exit_code,
+            "outputs": [{"index": o.index, "name": o.name, "identical": o.identical,
+                         "mismatched_vectors": o.mismatched_vectors, "first_vector": o.first_vector,
+                         "first_index": o.first_index} for o in self.outputs],
+        }
 
 
 def verify_model(
@@ -72,23 +87,33 @@ def verify_model(
     timeout: float = 120.0,
     kernels: str = "auto",
     cmsis_nn: str | Path | None = None,
+    progress: Progress = SILENT,
 ) -> VerifyReport:
-    """Build the model's project with `inputs` golden vectors and run it on the host or under QEMU."""
+    """Build the model's project with `inputs` golden vectors and run it on the host or under QEMU; `progress`
+    reports each stage as it runs."""
     from mcugen.emulate import build_firmware, build_host, run_host, run_qemu
 
-    compiled = compile_model(model, board=board, kernels=kernels, cmsis_nn=cmsis_nn, host=host)
+    source = "the model" if isinstance(model, bytes) else Path(model).name
+    with progress.stage(f"Compiling {source} for {board}"):
+        compiled = compile_model(model, board=board, kernels=kernels, cmsis_nn=cmsis_nn, host=host)
     data = model if isinstance(model, bytes) else Path(model).read_bytes()
     host = host or compiled.board.arch == "host"
-    golden = golden_vectors(compiled, data, inputs, seed)
+    if not host and compiled.board.qemu_machine is None:
+        raise ToolchainError(f"board {compiled.board.name} has no emulator; use --host or an emulated board")
+    with progress.stage(f"Reference outputs of {inputs} inputs (TFLite Micro)"):
+        golden = golden_vectors(compiled, data, inputs, seed)
     with tempfile.TemporaryDirectory(prefix="mcugen-verify-", dir=workdir) as tmp:
         project = write_project(render_project(compiled, golden, command="mcugen verify"), Path(tmp) / "project")
         if host:
-            result = run_host(build_host(project, Path(tmp) / "build"), timeout=timeout)
+            with progress.stage("Building for the host"):
+                exe = build_host(project, Path(tmp) / "build")
+            with progress.stage("Running natively"):
+                result = run_host(exe, timeout=timeout)
         else:
-            if compiled.board.qemu_machine is None:
-                raise ToolchainError(f"board {compiled.board.name} has no emulator; use --host or an emulated board")
-            result = run_qemu(build_firmware(project, compiled.board, Path(tmp) / "build"), compiled.board,
-                              timeout=timeout)
+            with progress.stage(f"Building firmware for {compiled.board.name}"):
+                elf = build_firmware(project, compiled.board, Path(tmp) / "build")
+            with progress.stage(f"Running in QEMU ({compiled.board.qemu_machine})"):
+                result = run_qemu(elf, compiled.board, timeout=timeout)
     report = VerifyReport(
         model=Path(compiled.graph.source).name or compiled.graph.name,
         board=compiled.board.name,

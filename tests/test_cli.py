@@ -3,6 +3,7 @@
 import json
 
 import numpy as np
+import pytest
 from mcugen.cli import main
 from modelgen import ModelBuilder
 
@@ -25,7 +26,8 @@ def _run(capsys, *argv):
 def _assert_clean_error(code, err, pattern, out_dir=None):
     assert code != 0
     assert "Traceback" not in err
-    assert err.startswith("error: ")
+    errors = [line for line in err.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1, err
     assert pattern in err, err
     if out_dir is not None:
         assert not out_dir.exists()
@@ -150,3 +152,113 @@ def test_inspect_memory_and_plot(tmp_path, capsys):
         assert code == 0
         assert "lower bound" in out and "offset" in out
         assert plot.stat().st_size > 1000
+
+
+BAD_OPTIONS = [
+    (["build", "--alignment", "0"], "--alignment"),
+    (["build", "--alignment", "3"], "power of two"),
+    (["build", "--alignment", "8192"], "--alignment"),
+    (["build", "--alignment", "sixteen"], "whole number"),
+    (["build", "--golden", "-1"], "--golden"),
+    (["build", "--seed", "-1"], "--seed"),
+    (["build", "--seed", str(1 << 32)], "--seed"),
+    (["build", "--kernels", "fastest"], "--kernels"),
+    (["build", "--format", "zip"], "--format"),
+    (["build", "--board", "nano34"], "did you mean 'nano33'"),
+    (["inspect", "--alignment", "12"], "power of two"),
+    (["inspect", "--plot", "arena.pdf"], ".png or .svg"),
+    (["verify", "--inputs", "0"], "--inputs"),
+    (["verify", "--seed", "-5"], "--seed"),
+    (["verify", "--board", "qemu-m5"], "did you mean"),
+    (["profile", "--runs", "0"], "--runs"),
+    (["build", "--no-such-option"], "unrecognized arguments"),
+]
+
+
+@pytest.mark.parametrize("argv, pattern", BAD_OPTIONS, ids=[" ".join(a) for a, _ in BAD_OPTIONS])
+def test_each_bad_option_is_one_error_line_and_exit_2(tmp_path, capsys, argv, pattern):
+    path = tmp_path / "pool.tflite"
+    path.write_bytes(_pool_model())
+    out = tmp_path / "out"
+    extra = ["-o", out] if argv[0] == "build" else []
+    code, stdout, err = _run(capsys, argv[0], path, *argv[1:], *extra)
+    assert code == 2, err
+    assert stdout == ""
+    assert "Traceback" not in err
+    assert err.startswith("error: ") and len(err.splitlines()) <= 2, err  # the error, perhaps a hint
+    assert pattern in err.splitlines()[0], err
+    assert not out.exists()
+
+
+def test_no_command_is_a_usage_error(capsys):
+    code, _, err = _run(capsys)
+    assert code == 2 and err.startswith("error: ") and len(err.splitlines()) == 1
+
+
+def test_internal_errors_are_reported_as_bugs(tmp_path, capsys, monkeypatch):
+    import mcugen.compiler
+    from mcugen.errors import InternalError
+
+    def broken(*args, **kwargs):
+        raise InternalError("the plan overlaps")
+
+    monkeypatch.setattr(mcugen.compiler, "compile_model", broken)
+    path = tmp_path / "pool.tflite"
+    path.write_bytes(_pool_model())
+    code, _, err = _run(capsys, "build", path, "-o", tmp_path / "out")
+    assert code == 70
+    assert "internal error: the plan overlaps" in err and "please report" in err and "Traceback" not in err
+
+    def crash(*args, **kwargs):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(mcugen.compiler, "compile_model", crash)
+    code, _, err = _run(capsys, "build", path, "-o", tmp_path / "out")
+    assert code == 70
+    assert "Traceback" in err and "internal error" in err and "please report" in err
+
+
+def test_build_banner_reproduces_the_build(tmp_path, capsys):
+    path = tmp_path / "pool.tflite"
+    path.write_bytes(_pool_model())
+    out = tmp_path / "out"
+    code, _, err = _run(capsys, "build", path, "--board", "host", "--alignment", "32", "--golden", "0",
+                        "--seed", "7", "--allow-overflow", "--kernels", "portable", "-o", out)
+    assert code == 0, err
+    header = (out / "include" / "pool.h").read_text()
+    expected = ("Command: mcugen build pool.tflite --board host --kernels portable --alignment 32 --golden 0 "
+                "--seed 7 --allow-overflow")
+    assert expected in header
+    assert str(out) not in header
+
+
+def test_progress_lines_and_quiet(tmp_path, capsys):
+    path = tmp_path / "pool.tflite"
+    path.write_bytes(_pool_model())
+    code, out, err = _run(capsys, "build", path, "--board", "host", "--golden", "0", "-o", tmp_path / "a")
+    assert code == 0
+    assert "Compiling pool.tflite for host ... done" in err and "Wrote" in out
+    code, out, err = _run(capsys, "build", path, "--board", "host", "--golden", "0", "-q", "-o", tmp_path / "b")
+    assert code == 0 and out == "" and err == ""
+
+
+@pytest.mark.parametrize("argv", [["build", "--golden", "0", "--board", "host"], ["inspect"], ["boards"]])
+def test_json_on_every_command(tmp_path, capsys, argv):
+    path = tmp_path / "pool.tflite"
+    path.write_bytes(_pool_model())
+    args = argv if argv[0] == "boards" else [argv[0], path, *argv[1:]]
+    extra = ["-o", tmp_path / "out"] if argv[0] == "build" else []
+    code, out, err = _run(capsys, *args, *extra, "--json")
+    assert code == 0, err
+    json.loads(out)
+    assert "..." not in err
+
+
+def test_python_dash_m_mcugen():
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    done = subprocess.run([sys.executable, "-m", "mcugen", "--version"], capture_output=True, text=True, cwd=REPO)
+    assert done.returncode == 0 and done.stdout.startswith("mcugen ")

@@ -71,8 +71,8 @@ def test_debug_canary_catches_a_write_past_the_arena(tmp_path):
     text = model_c.read_text()
     out_bytes = 48
     call = re.search(r"mcugen_\w*pool2d_s8\((.*)\);", text).group(0)
-    last_arg = re.findall(rf"\(\(int8_t \*\)\({name}_arena \+ \d+\)\)", call)[-1]
-    moved = f"((int8_t *)({name}_arena + {compiled.plan.arena_size - out_bytes + 8}))"
+    last_arg = re.findall(r"\(\(int8_t \*\)\(arena \+ \d+\)\)", call)[-1]
+    moved = f"((int8_t *)(arena + {compiled.plan.arena_size - out_bytes + 8}))"
     model_c.write_text(text.replace(call, call.replace(last_arg, moved)))
     bad = build_and_run("bad")
     assert bad.returncode != 0

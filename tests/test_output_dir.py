@@ -24,7 +24,8 @@ def _build(capsys, model, out, *extra):
 
 def _assert_refused(code, err, pattern):
     assert code == 2, err
-    assert err.startswith("error: ") and "Traceback" not in err
+    assert "Traceback" not in err
+    assert len([line for line in err.splitlines() if line.startswith("error: ")]) == 1, err
     assert pattern in err, err
 
 

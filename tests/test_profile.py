@@ -14,7 +14,7 @@ from conftest import requires_arm
 from mcugen.boards import get_board
 from mcugen.cli import main as cli_main
 from mcugen.compiler import compile_model
-from mcugen.errors import McugenError, ToolchainError
+from mcugen.errors import InternalError, ToolchainError
 from mcugen.ir import Graph, Op, Tensor
 from mcugen.profile import Flash, OpProfile, Profile, Ram, _per_run_counts, format_profile, op_macs, profile_model
 
@@ -52,7 +52,7 @@ def test_per_run_counts_are_differences_of_marker_records():
 
 
 def test_per_run_counts_refuse_runs_that_disagree_or_missing_records():
-    with pytest.raises(McugenError, match="differ between inferences"):
+    with pytest.raises(InternalError, match="differ between inferences"):
         _per_run_counts([10, 15, 45, 100, 106, 135], ops=2, runs=2)
     with pytest.raises(ToolchainError, match="expected 6 marker records"):
         _per_run_counts([10, 15, 45, 100, 105], ops=2, runs=2)

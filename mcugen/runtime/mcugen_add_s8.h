@@ -7,6 +7,10 @@
 
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /** Most dimensions a broadcast ADD iterates over (after mcugen merged the dimensions it could). */
 #define MCUGEN_ADD_MAX_DIMS 6
 
@@ -60,5 +64,9 @@ void mcugen_add_s8(const mcugen_add_params *params, const int8_t *input1, const 
  */
 void mcugen_add_broadcast_s8(const mcugen_add_params *params, const int8_t *input1, const int8_t *input2,
                              int8_t *output);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MCUGEN_ADD_S8_H */

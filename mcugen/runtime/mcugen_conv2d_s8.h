@@ -7,6 +7,10 @@
 
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /** Geometry, offsets and clamp bounds of one convolution, all computed at compile time. */
 typedef struct {
     int32_t batches;
@@ -48,5 +52,9 @@ typedef struct {
  */
 void mcugen_conv2d_s8(const mcugen_conv2d_params *params, const int32_t *multipliers, const int32_t *shifts,
                       const int8_t *input, const int8_t *filter, const int32_t *bias, int8_t *output);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MCUGEN_CONV2D_S8_H */

@@ -8,6 +8,10 @@
 
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /** Geometry, offsets and clamp bounds of one depthwise convolution, all computed at compile time. */
 typedef struct {
     int32_t batches;
@@ -50,5 +54,9 @@ typedef struct {
 void mcugen_depthwise_conv2d_s8(const mcugen_depthwise_conv2d_params *params, const int32_t *multipliers,
                                 const int32_t *shifts, const int8_t *input, const int8_t *filter,
                                 const int32_t *bias, int8_t *output);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MCUGEN_DEPTHWISE_CONV2D_S8_H */

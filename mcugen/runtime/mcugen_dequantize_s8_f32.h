@@ -7,6 +7,10 @@
 
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct {
     int32_t size;       /**< number of elements */
     float scale;        /**< input scale */
@@ -25,5 +29,9 @@ typedef struct {
  * @param[out] output  float32 [size]
  */
 void mcugen_dequantize_s8_f32(const mcugen_dequantize_s8_f32_params *params, const int8_t *input, float *output);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MCUGEN_DEQUANTIZE_S8_F32_H */

@@ -7,6 +7,10 @@
 
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /** Sizes, offsets and clamp bounds of one fully connected layer, all computed at compile time. */
 typedef struct {
     int32_t batches;        /**< rows of the input: its size / input_depth */
@@ -33,5 +37,9 @@ typedef struct {
 void mcugen_fully_connected_s8(const mcugen_fully_connected_params *params, const int32_t *multipliers,
                                const int32_t *shifts, const int8_t *input, const int8_t *weights,
                                const int32_t *bias, int8_t *output);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MCUGEN_FULLY_CONNECTED_S8_H */

@@ -7,6 +7,10 @@
 
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define MCUGEN_MEAN_MAX_GROUPS 3
 
 /**
@@ -35,5 +39,9 @@ typedef struct {
  * @param[out] output  int8, the kept dimensions in input order
  */
 void mcugen_mean_s8(const mcugen_mean_params *params, const int8_t *input, int8_t *output);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MCUGEN_MEAN_S8_H */

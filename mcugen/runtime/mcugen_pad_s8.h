@@ -7,6 +7,10 @@
 
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define MCUGEN_PAD_MAX_DIMS 5
 
 /**
@@ -29,5 +33,9 @@ typedef struct {
  *                     (output start at least the op's overlap gap below the input start)
  */
 void mcugen_pad_s8(const mcugen_pad_params *params, const int8_t *input, int8_t *output);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MCUGEN_PAD_S8_H */

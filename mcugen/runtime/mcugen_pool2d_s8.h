@@ -7,6 +7,10 @@
 
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /** Geometry and clamp bounds of one pooling, all computed at compile time. */
 typedef struct {
     int32_t batches;
@@ -46,5 +50,9 @@ void mcugen_avg_pool2d_s8(const mcugen_pool2d_params *params, const int8_t *inpu
  * @param[out] output  int8 [batches, output_height, output_width, channels]
  */
 void mcugen_max_pool2d_s8(const mcugen_pool2d_params *params, const int8_t *input, int8_t *output);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MCUGEN_POOL2D_S8_H */

@@ -7,6 +7,10 @@
 
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct {
     int32_t size;       /**< number of elements */
     float scale;        /**< output scale: q = round(x / scale) + zero_point */
@@ -24,5 +28,9 @@ typedef struct {
  * @param[out] output  int8 [size]
  */
 void mcugen_quantize_f32_s8(const mcugen_quantize_f32_s8_params *params, const float *input, int8_t *output);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MCUGEN_QUANTIZE_F32_S8_H */

@@ -7,6 +7,10 @@
 
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct {
     int32_t size;              /**< number of elements */
     int32_t input_zero_point;
@@ -23,5 +27,9 @@ typedef struct {
  * @param[out] output  int8 [size]; may be the input buffer
  */
 void mcugen_requantize_s8_s8(const mcugen_requantize_s8_s8_params *params, const int8_t *input, int8_t *output);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MCUGEN_REQUANTIZE_S8_S8_H */

@@ -7,6 +7,10 @@
 
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /**
  * Compile-time constants of one softmax. An input difference d = x - max(row) <= 0 (in input units) is scaled
  * to d * beta * input_scale in Q5.26 fixed point by (d << input_left_shift) times the Q31 input_multiplier;
@@ -30,5 +34,9 @@ typedef struct {
  *                     and each element is read before it is overwritten)
  */
 void mcugen_softmax_s8(const mcugen_softmax_s8_params *params, const int8_t *input, int8_t *output);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MCUGEN_SOFTMAX_S8_H */

@@ -7,6 +7,10 @@
 
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define MCUGEN_TRANSPOSE_MAX_DIMS 6
 
 /**
@@ -27,5 +31,9 @@ typedef struct {
  * @param[out] output  int8, row-major output_shape; must not overlap the input
  */
 void mcugen_transpose_s8(const mcugen_transpose_params *params, const int8_t *input, int8_t *output);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MCUGEN_TRANSPOSE_S8_H */

@@ -5,10 +5,15 @@
  * Command: mcugen build wave_int8.tflite --board nano33ble --golden 0
  *
  * Public interface of the compiled network. Promises: no heap, no stdio, no floating point in the int8 path;
- * every buffer is allocated at compile time in one static arena of WAVE_INT8_ARENA_SIZE bytes.
+ * every activation lives in one arena of WAVE_INT8_ARENA_SIZE bytes whose layout was planned at compile time.
  *
  * Use: write the input through wave_int8_input(i), call wave_int8_invoke(), read wave_int8_output(j).
  * The arena is reused between layers: inputs are overwritten by invoke(), so write them again before each call.
+ *
+ * The arena: by default a static buffer of this model (WAVE_INT8_STATIC_ARENA 1), ready without any call. To
+ * place it yourself, pass a buffer of at least WAVE_INT8_ARENA_SIZE bytes aligned to WAVE_INT8_ARENA_ALIGNMENT
+ * to wave_int8_init() (build with -DWAVE_INT8_STATIC_ARENA=0 to drop the static one), or keep the static one
+ * and put it in a linker section with -DMCUGEN_ARENA_SECTION='".dtcm"' (weights: MCUGEN_WEIGHTS_SECTION).
  */
 #ifndef WAVE_INT8_H
 #define WAVE_INT8_H
@@ -20,10 +25,23 @@
 extern "C" {
 #endif
 
+#define WAVE_INT8_MCUGEN_VERSION_MAJOR 0
+#define WAVE_INT8_MCUGEN_VERSION_MINOR 1
+#define WAVE_INT8_MCUGEN_VERSION_PATCH 0
+
 #define WAVE_INT8_ARENA_SIZE 1040u
+#define WAVE_INT8_ARENA_ALIGNMENT 16u
 #define WAVE_INT8_ARENA_LOWER_BOUND 1040u
 #define WAVE_INT8_NUM_INPUTS 1
 #define WAVE_INT8_NUM_OUTPUTS 1
+
+/* 1: a static arena inside the model (the default); 0: none, the caller passes one to wave_int8_init(). */
+#ifndef WAVE_INT8_STATIC_ARENA
+#define WAVE_INT8_STATIC_ARENA 1
+#endif
+
+/* sha256 of the .tflite file this code was generated from, as 64 lower-case hex digits. */
+extern const char wave_int8_model_hash[65];
 
 /* input 0: 'serving_default_keras_tensor:0' int8[1x64x1x3] */
 #define WAVE_INT8_INPUT0_ELEMENTS 192u
@@ -39,13 +57,20 @@ int8_t *wave_int8_input0(void);
 #define WAVE_INT8_OUTPUT0_ZERO_POINT -128
 const int8_t *wave_int8_output0(void);
 
-/* Index-based access, for code that handles any model. NULL when the index is out of range. */
+/* Index-based access, for code that handles any model. NULL when the index is out of range or there is no arena
+ * (with WAVE_INT8_STATIC_ARENA 0, before wave_int8_init()). */
 void *wave_int8_input(int index);
 const void *wave_int8_output(int index);
 size_t wave_int8_input_bytes(int index);
 size_t wave_int8_output_bytes(int index);
 
-/* Runs the network once. Returns 0, or -1 when a debug build (MCUGEN_DEBUG) finds the arena canary damaged. */
+/* Use `arena` (WAVE_INT8_ARENA_SIZE bytes or more, aligned to WAVE_INT8_ARENA_ALIGNMENT; 16 bytes more in
+ * MCUGEN_DEBUG builds, for the canary) from now on; NULL returns to the static arena. Returns 0, or -1 when the
+ * buffer is too small or misaligned, or NULL without a static arena; the arena in use is then unchanged. */
+int wave_int8_init(void *arena, size_t bytes);
+
+/* Runs the network once. Returns 0; -1 when a debug build (MCUGEN_DEBUG) finds the arena canary damaged; -2 when
+ * there is no arena (with WAVE_INT8_STATIC_ARENA 0, before wave_int8_init()). */
 int wave_int8_invoke(void);
 
 #ifdef __cplusplus

@@ -8,7 +8,7 @@
  */
 #include <stdio.h>
 
-#include "selftest.h"
+#include "wave_int8_selftest.h"
 
 static void print_line(const char *line)
 {
@@ -18,5 +18,5 @@ static void print_line(const char *line)
 
 int main(void)
 {
-    return mcugen_selftest(print_line);
+    return wave_int8_selftest(print_line);
 }

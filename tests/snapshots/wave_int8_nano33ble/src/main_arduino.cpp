@@ -6,9 +6,7 @@
 // Arduino entry point: runs the self-test once and prints each line on the serial port.
 #include <Arduino.h>
 
-extern "C" {
-#include "selftest.h"
-}
+#include "wave_int8_selftest.h"
 
 static void print_line(const char *line)
 {
@@ -24,7 +22,7 @@ void setup()
     const unsigned long start = millis();
     while (!Serial && millis() - start < 3000UL) {
     }
-    mcugen_selftest(print_line);
+    wave_int8_selftest(print_line);
 }
 
 void loop()

@@ -16,12 +16,6 @@
 #include "mcugen_pool2d_s8.h"
 #include "mcugen_softmax_s8.h"
 
-#if defined(__GNUC__)
-#define MCUGEN_ARENA_ALIGN __attribute__((aligned(16)))
-#else
-#define MCUGEN_ARENA_ALIGN
-#endif
-
 #ifdef MCUGEN_DEBUG
 /* A guard after the arena: a kernel writing past its planned buffer damages it, and invoke() reports it. */
 #define MCUGEN_CANARY_BYTES 16u
@@ -40,14 +34,22 @@ __attribute__((noinline)) void wave_int8_profile_mark(void) { __asm__ volatile("
 #define MCUGEN_PROFILE_MARK() ((void)0)
 #endif
 
-static uint8_t wave_int8_arena[WAVE_INT8_ARENA_SIZE + MCUGEN_CANARY_BYTES] MCUGEN_ARENA_ALIGN;
+#if WAVE_INT8_STATIC_ARENA
+MCUGEN_ALIGN_BEGIN(16)
+static uint8_t wave_int8_arena_storage[WAVE_INT8_ARENA_SIZE + MCUGEN_CANARY_BYTES]
+    MCUGEN_ARENA_PLACE MCUGEN_ALIGN_END(16);
+static uint8_t *wave_int8_arena = wave_int8_arena_storage;
+#else
+static uint8_t *wave_int8_arena = NULL;
+#endif
 
-/* The plan keeps every tensor inside the arena, and the arena plus an estimated 17408 bytes of
- * stack and runtime inside the board's 262144 bytes of RAM. */
-_Static_assert(WAVE_INT8_ARENA_SIZE >= WAVE_INT8_ARENA_LOWER_BOUND, "arena smaller than its lower bound");
-_Static_assert(WAVE_INT8_ARENA_SIZE + 17408u <= 262144u, "the arena does not fit the board's RAM");
-_Static_assert(848u + 192u <= WAVE_INT8_ARENA_SIZE, "interface tensor outside the arena");
-_Static_assert(0u + 3u <= WAVE_INT8_ARENA_SIZE, "interface tensor outside the arena");
+/* Compile-time checks (C99: an array of negative size when a check fails). The plan keeps every tensor inside
+ * the arena, and the arena plus an estimated 17408 bytes of stack and runtime inside the board's
+ * 262144 bytes of RAM. */
+typedef char wave_int8_check_lower_bound[(WAVE_INT8_ARENA_SIZE >= WAVE_INT8_ARENA_LOWER_BOUND) ? 1 : -1];
+typedef char wave_int8_check_ram[(WAVE_INT8_ARENA_SIZE + 17408u <= 262144u) ? 1 : -1];
+typedef char wave_int8_check_io0[(848u + 192u <= WAVE_INT8_ARENA_SIZE) ? 1 : -1];
+typedef char wave_int8_check_io1[(0u + 3u <= WAVE_INT8_ARENA_SIZE) ? 1 : -1];
 
 static const mcugen_conv2d_params wave_int8_op0_params = {
     .batches = 1,
@@ -211,13 +213,37 @@ static const mcugen_softmax_s8_params wave_int8_op8_params = {
     .diff_min = -248,
 };
 
-int8_t *wave_int8_input0(void) { return (int8_t *)(wave_int8_arena + 848); }
-const int8_t *wave_int8_output0(void) { return (const int8_t *)(wave_int8_arena + 0); }
+int wave_int8_init(void *arena, size_t bytes)
+{
+    if (arena == NULL) {
+#if WAVE_INT8_STATIC_ARENA
+        wave_int8_arena = wave_int8_arena_storage;
+        return 0;
+#else
+        return -1;
+#endif
+    }
+    if (bytes < WAVE_INT8_ARENA_SIZE + MCUGEN_CANARY_BYTES
+        || ((uintptr_t)arena & (uintptr_t)(WAVE_INT8_ARENA_ALIGNMENT - 1u)) != 0u) {
+        return -1;
+    }
+    wave_int8_arena = (uint8_t *)arena;
+    return 0;
+}
+
+/* Address `offset` bytes into the arena, or NULL without an arena. */
+static uint8_t *wave_int8_at(size_t offset)
+{
+    return wave_int8_arena == NULL ? NULL : wave_int8_arena + offset;
+}
+
+int8_t *wave_int8_input0(void) { return (int8_t *)(void *)wave_int8_at(848u); }
+const int8_t *wave_int8_output0(void) { return (const int8_t *)(void *)wave_int8_at(0u); }
 
 void *wave_int8_input(int index)
 {
     switch (index) {
-    case 0: return wave_int8_arena + 848;
+    case 0: return wave_int8_at(848u);
     default: return NULL;
     }
 }
@@ -225,7 +251,7 @@ void *wave_int8_input(int index)
 const void *wave_int8_output(int index)
 {
     switch (index) {
-    case 0: return wave_int8_arena + 0;
+    case 0: return wave_int8_at(0u);
     default: return NULL;
     }
 }
@@ -248,80 +274,84 @@ size_t wave_int8_output_bytes(int index)
 
 int wave_int8_invoke(void)
 {
+    uint8_t *const arena = wave_int8_arena;
+    if (arena == NULL) {
+        return -2;
+    }
 #ifdef MCUGEN_DEBUG
     for (size_t i = 0; i < MCUGEN_CANARY_BYTES; ++i) {
-        wave_int8_arena[WAVE_INT8_ARENA_SIZE + i] = (uint8_t)MCUGEN_CANARY_VALUE;
+        arena[WAVE_INT8_ARENA_SIZE + i] = (uint8_t)MCUGEN_CANARY_VALUE;
     }
 #endif
     MCUGEN_PROFILE_MARK();
     /* op 0: CONV_2D (mcugen_conv2d_s8)
-     *   in  'serving_default_keras_tensor:0' int8[1, 64, 1, 3] s=0.0138699 zp=0 [arena+848]
-     *   in  'functional_1/conv2d_1/convolution' int8[16, 5, 1, 3] per-channel(16) [const]
-     *   in  'functional_1/conv2d_1/Relu;functional_1/conv2d_1/BiasAdd;functional_1/conv2d_1/convolution;functional_1/conv2d_1/Squeeze' int32[16] per-channel(16) [const]
-     *   out  'functional_1/conv2d_1/Relu;functional_1/conv2d_1/BiasAdd;functional_1/conv2d_1/convolution;functional_1/conv2d_1/Squeeze1' int8[1, 64, 1, 16] s=0.0153195 zp=-128 [arena+0]
+     *   in  'serving_default_keras_tensor:0' int8[1x64x1x3] scale 0.013869876 zp 0 [arena+848]
+     *   in  'functional_1/conv2d_1/convolution' int8[16x5x1x3] per-channel scales (16) [wave_int8_conv2d_1_convolution]
+     *   in  '...lution;functional_1/conv2d_1/Squeeze~4bc34a67' int32[16] per-channel scales (16) [const]
+     *   out  '...ution;functional_1/conv2d_1/Squeeze1~848ee76c' int8[1x64x1x16] scale 0.015319488 zp -128 [arena+0]
      */
-    mcugen_conv2d_s8(&wave_int8_op0_params, wave_int8_op0_multipliers, wave_int8_op0_shifts, ((int8_t *)(wave_int8_arena + 848)), wave_int8_w10, wave_int8_op0_bias, ((int8_t *)(wave_int8_arena + 0)));
+    mcugen_conv2d_s8(&wave_int8_op0_params, wave_int8_functional_1_conv2d_1_relu_multipliers, wave_int8_functional_1_conv2d_1_relu_shifts, ((int8_t *)(arena + 848)), wave_int8_conv2d_1_convolution, wave_int8_functional_1_conv2d_1_relu_bias, ((int8_t *)(arena + 0)));
     MCUGEN_PROFILE_MARK();
     /* op 1: MAX_POOL_2D (mcugen_max_pool2d_s8)
-     *   in  'functional_1/conv2d_1/Relu;functional_1/conv2d_1/BiasAdd;functional_1/conv2d_1/convolution;functional_1/conv2d_1/Squeeze1' int8[1, 64, 1, 16] s=0.0153195 zp=-128 [arena+0]
-     *   out  'functional_1/max_pooling2d_1/MaxPool2d' int8[1, 32, 1, 16] s=0.0153195 zp=-128 [arena+0]
+     *   in  '...ution;functional_1/conv2d_1/Squeeze1~848ee76c' int8[1x64x1x16] scale 0.015319488 zp -128 [arena+0]
+     *   out  'functional_1/max_pooling2d_1/MaxPool2d' int8[1x32x1x16] scale 0.015319488 zp -128 [arena+0]
      */
-    mcugen_max_pool2d_s8(&wave_int8_op1_params, ((int8_t *)(wave_int8_arena + 0)), ((int8_t *)(wave_int8_arena + 0)));
+    mcugen_max_pool2d_s8(&wave_int8_op1_params, ((int8_t *)(arena + 0)), ((int8_t *)(arena + 0)));
     MCUGEN_PROFILE_MARK();
     /* op 2: DEPTHWISE_CONV_2D (mcugen_depthwise_conv2d_s8)
-     *   in  'functional_1/max_pooling2d_1/MaxPool2d' int8[1, 32, 1, 16] s=0.0153195 zp=-128 [arena+0]
-     *   in  'functional_1/depthwise_conv2d_1/depthwise' int8[1, 3, 1, 16] per-channel(16) [const]
-     *   in  'functional_1/depthwise_conv2d_1/Relu;functional_1/depthwise_conv2d_1/BiasAdd;functional_1/depthwise_conv2d_1/depthwise;functional_1/depthwise_conv2d_1/Squeeze' int32[16] per-channel(16) [const]
-     *   out  'functional_1/depthwise_conv2d_1/Relu;functional_1/depthwise_conv2d_1/BiasAdd;functional_1/depthwise_conv2d_1/depthwise;functional_1/depthwise_conv2d_1/Squeeze1' int8[1, 32, 1, 16] s=0.0109681 zp=-128 [arena+528]
+     *   in  'functional_1/max_pooling2d_1/MaxPool2d' int8[1x32x1x16] scale 0.015319488 zp -128 [arena+0]
+     *   in  'functional_1/depthwise_conv2d_1/depthwise' int8[1x3x1x16] per-channel scales (16) [wave_int8_depthwise_conv2d_1_depthwise]
+     *   in  '...ctional_1/depthwise_conv2d_1/Squeeze~544fcf39' int32[16] per-channel scales (16) [const]
+     *   out  '...tional_1/depthwise_conv2d_1/Squeeze1~d5b4da27' int8[1x32x1x16] scale 0.010968117 zp -128 [arena+528]
      */
-    mcugen_depthwise_conv2d_s8(&wave_int8_op2_params, wave_int8_op2_multipliers, wave_int8_op2_shifts, ((int8_t *)(wave_int8_arena + 0)), wave_int8_w8, wave_int8_op2_bias, ((int8_t *)(wave_int8_arena + 528)));
+    mcugen_depthwise_conv2d_s8(&wave_int8_op2_params, wave_int8_depthwise_conv2d_1_relu_multipliers, wave_int8_depthwise_conv2d_1_relu_shifts, ((int8_t *)(arena + 0)), wave_int8_depthwise_conv2d_1_depthwise, wave_int8_depthwise_conv2d_1_relu_bias, ((int8_t *)(arena + 528)));
     MCUGEN_PROFILE_MARK();
     /* op 3: CONV_2D (mcugen_conv2d_s8)
-     *   in  'functional_1/depthwise_conv2d_1/Relu;functional_1/depthwise_conv2d_1/BiasAdd;functional_1/depthwise_conv2d_1/depthwise;functional_1/depthwise_conv2d_1/Squeeze1' int8[1, 32, 1, 16] s=0.0109681 zp=-128 [arena+528]
-     *   in  'functional_1/conv2d_1_2/convolution' int8[16, 1, 1, 16] per-channel(16) [const]
-     *   in  'functional_1/conv2d_1_2/BiasAdd;functional_1/conv2d_1_2/convolution;functional_1/conv2d_1_2/Squeeze' int32[16] per-channel(16) [const]
-     *   out  'functional_1/conv2d_1_2/BiasAdd;functional_1/conv2d_1_2/convolution;functional_1/conv2d_1_2/Squeeze1' int8[1, 32, 1, 16] s=0.02998 zp=-63 [arena+512]
+     *   in  '...tional_1/depthwise_conv2d_1/Squeeze1~d5b4da27' int8[1x32x1x16] scale 0.010968117 zp -128 [arena+528]
+     *   in  'functional_1/conv2d_1_2/convolution' int8[16x1x1x16] per-channel scales (16) [wave_int8_conv2d_1_2_convolution]
+     *   in  '...tion;functional_1/conv2d_1_2/Squeeze~3ceac589' int32[16] per-channel scales (16) [const]
+     *   out  '...ion;functional_1/conv2d_1_2/Squeeze1~64e68356' int8[1x32x1x16] scale 0.029980028 zp -63 [arena+512]
      */
-    mcugen_conv2d_s8(&wave_int8_op3_params, wave_int8_op3_multipliers, wave_int8_op3_shifts, ((int8_t *)(wave_int8_arena + 528)), wave_int8_w6, wave_int8_op3_bias, ((int8_t *)(wave_int8_arena + 512)));
+    mcugen_conv2d_s8(&wave_int8_op3_params, wave_int8_functional_1_conv2d_1_2_biasadd_multipliers, wave_int8_functional_1_conv2d_1_2_biasadd_shifts, ((int8_t *)(arena + 528)), wave_int8_conv2d_1_2_convolution, wave_int8_functional_1_conv2d_1_2_biasadd_bias, ((int8_t *)(arena + 512)));
     MCUGEN_PROFILE_MARK();
     /* op 4: ADD (mcugen_add_s8)
-     *   in  'functional_1/conv2d_1_2/BiasAdd;functional_1/conv2d_1_2/convolution;functional_1/conv2d_1_2/Squeeze1' int8[1, 32, 1, 16] s=0.02998 zp=-63 [arena+512]
-     *   in  'functional_1/max_pooling2d_1/MaxPool2d' int8[1, 32, 1, 16] s=0.0153195 zp=-128 [arena+0]
-     *   out  'functional_1/re_lu_1/Relu6;functional_1/add_1/Add' int8[1, 32, 1, 16] s=0.0222879 zp=-128 [arena+0]
+     *   in  '...ion;functional_1/conv2d_1_2/Squeeze1~64e68356' int8[1x32x1x16] scale 0.029980028 zp -63 [arena+512]
+     *   in  'functional_1/max_pooling2d_1/MaxPool2d' int8[1x32x1x16] scale 0.015319488 zp -128 [arena+0]
+     *   out  '...re_lu_1/Relu6;functional_1/add_1/Add~d76c2fb1' int8[1x32x1x16] scale 0.0222878587 zp -128 [arena+0]
      */
-    mcugen_add_s8(&wave_int8_op4_params, ((int8_t *)(wave_int8_arena + 512)), ((int8_t *)(wave_int8_arena + 0)), ((int8_t *)(wave_int8_arena + 0)));
+    mcugen_add_s8(&wave_int8_op4_params, ((int8_t *)(arena + 512)), ((int8_t *)(arena + 0)), ((int8_t *)(arena + 0)));
     MCUGEN_PROFILE_MARK();
     /* op 5: CONV_2D (mcugen_conv2d_s8)
-     *   in  'functional_1/re_lu_1/Relu6;functional_1/add_1/Add' int8[1, 32, 1, 16] s=0.0222879 zp=-128 [arena+0]
-     *   in  'functional_1/conv2d_2_1/convolution' int8[24, 3, 1, 16] per-channel(24) [const]
-     *   in  'functional_1/conv2d_2_1/Relu;functional_1/conv2d_2_1/BiasAdd;functional_1/conv2d_2_1/convolution;functional_1/conv2d_2_1/Squeeze' int32[24] per-channel(24) [const]
-     *   out  'functional_1/conv2d_2_1/Relu;functional_1/conv2d_2_1/BiasAdd;functional_1/conv2d_2_1/convolution;functional_1/conv2d_2_1/Squeeze1' int8[1, 16, 1, 24] s=0.0453636 zp=-128 [arena+512]
+     *   in  '...re_lu_1/Relu6;functional_1/add_1/Add~d76c2fb1' int8[1x32x1x16] scale 0.0222878587 zp -128 [arena+0]
+     *   in  'functional_1/conv2d_2_1/convolution' int8[24x3x1x16] per-channel scales (24) [wave_int8_conv2d_2_1_convolution]
+     *   in  '...tion;functional_1/conv2d_2_1/Squeeze~9f6bd5d8' int32[24] per-channel scales (24) [const]
+     *   out  '...ion;functional_1/conv2d_2_1/Squeeze1~802a8f31' int8[1x16x1x24] scale 0.0453635938 zp -128 [arena+512]
      */
-    mcugen_conv2d_s8(&wave_int8_op5_params, wave_int8_op5_multipliers, wave_int8_op5_shifts, ((int8_t *)(wave_int8_arena + 0)), wave_int8_w4, wave_int8_op5_bias, ((int8_t *)(wave_int8_arena + 512)));
+    mcugen_conv2d_s8(&wave_int8_op5_params, wave_int8_functional_1_conv2d_2_1_relu_multipliers, wave_int8_functional_1_conv2d_2_1_relu_shifts, ((int8_t *)(arena + 0)), wave_int8_conv2d_2_1_convolution, wave_int8_functional_1_conv2d_2_1_relu_bias, ((int8_t *)(arena + 512)));
     MCUGEN_PROFILE_MARK();
     /* op 6: AVERAGE_POOL_2D (mcugen_avg_pool2d_s8)
-     *   in  'functional_1/conv2d_2_1/Relu;functional_1/conv2d_2_1/BiasAdd;functional_1/conv2d_2_1/convolution;functional_1/conv2d_2_1/Squeeze1' int8[1, 16, 1, 24] s=0.0453636 zp=-128 [arena+512]
-     *   out  'functional_1/average_pooling2d_1/AvgPool' int8[1, 1, 1, 24] s=0.0453636 zp=-128 [arena+0]
+     *   in  '...ion;functional_1/conv2d_2_1/Squeeze1~802a8f31' int8[1x16x1x24] scale 0.0453635938 zp -128 [arena+512]
+     *   out  'functional_1/average_pooling2d_1/AvgPool' int8[1x1x1x24] scale 0.0453635938 zp -128 [arena+0]
      */
-    mcugen_avg_pool2d_s8(&wave_int8_op6_params, ((int8_t *)(wave_int8_arena + 512)), ((int8_t *)(wave_int8_arena + 0)));
+    mcugen_avg_pool2d_s8(&wave_int8_op6_params, ((int8_t *)(arena + 512)), ((int8_t *)(arena + 0)));
     MCUGEN_PROFILE_MARK();
     /* op 7: FULLY_CONNECTED (mcugen_fully_connected_s8)
-     *   in  'functional_1/average_pooling2d_1/AvgPool' int8[1, 1, 1, 24] s=0.0453636 zp=-128 [arena+0]
-     *   in  'functional_1/dense_1/MatMul' int8[3, 24] per-channel(3) [const]
-     *   in  'functional_1/dense_1/BiasAdd' int32[3] per-channel(3) [const]
-     *   out  'functional_1/dense_1/MatMul;functional_1/dense_1/BiasAdd' int8[1, 3] s=0.107913 zp=30 [arena+32]
+     *   in  'functional_1/average_pooling2d_1/AvgPool' int8[1x1x1x24] scale 0.0453635938 zp -128 [arena+0]
+     *   in  'functional_1/dense_1/MatMul' int8[3x24] per-channel scales (3) [wave_int8_functional_1_dense_1_matmul]
+     *   in  'functional_1/dense_1/BiasAdd' int32[3] per-channel scales (3) [const]
+     *   out  '.../MatMul;functional_1/dense_1/BiasAdd~62c9f5d4' int8[1x3] scale 0.10791336 zp 30 [arena+32]
      */
-    mcugen_fully_connected_s8(&wave_int8_op7_params, wave_int8_op7_multipliers, wave_int8_op7_shifts, ((int8_t *)(wave_int8_arena + 0)), wave_int8_w2, wave_int8_op7_bias, ((int8_t *)(wave_int8_arena + 32)));
+    mcugen_fully_connected_s8(&wave_int8_op7_params, wave_int8_functional_1_dense_1_matmul_multipliers, wave_int8_functional_1_dense_1_matmul_shifts, ((int8_t *)(arena + 0)), wave_int8_functional_1_dense_1_matmul, wave_int8_functional_1_dense_1_matmul_bias, ((int8_t *)(arena + 32)));
     MCUGEN_PROFILE_MARK();
     /* op 8: SOFTMAX (mcugen_softmax_s8)
-     *   in  'functional_1/dense_1/MatMul;functional_1/dense_1/BiasAdd' int8[1, 3] s=0.107913 zp=30 [arena+32]
-     *   out  'StatefulPartitionedCall_1:0' int8[1, 3] s=0.00390625 zp=-128 [arena+0]
+     *   in  '.../MatMul;functional_1/dense_1/BiasAdd~62c9f5d4' int8[1x3] scale 0.10791336 zp 30 [arena+32]
+     *   out  'StatefulPartitionedCall_1:0' int8[1x3] scale 0.00390625 zp -128 [arena+0]
      */
-    mcugen_softmax_s8(&wave_int8_op8_params, ((int8_t *)(wave_int8_arena + 32)), ((int8_t *)(wave_int8_arena + 0)));
+    mcugen_softmax_s8(&wave_int8_op8_params, ((int8_t *)(arena + 32)), ((int8_t *)(arena + 0)));
     MCUGEN_PROFILE_MARK();
 #ifdef MCUGEN_DEBUG
     for (size_t i = 0; i < MCUGEN_CANARY_BYTES; ++i) {
-        if (wave_int8_arena[WAVE_INT8_ARENA_SIZE + i] != (uint8_t)MCUGEN_CANARY_VALUE) {
+        if (arena[WAVE_INT8_ARENA_SIZE + i] != (uint8_t)MCUGEN_CANARY_VALUE) {
             return -1;
         }
     }

@@ -4,106 +4,33 @@
  * Board: nano33ble
  * Command: mcugen build wave_int8.tflite --board nano33ble --golden 0
  */
+#include "wave_int8.h"
 #include "wave_int8_weights.h"
 
-#if defined(__GNUC__)
-#define MCUGEN_WEIGHT_ALIGN __attribute__((aligned(16)))
-#else
-#define MCUGEN_WEIGHT_ALIGN
-#endif
-
-/* op 0 bias */
-const int32_t wave_int8_op0_bias[16] MCUGEN_WEIGHT_ALIGN = {
-    -1484, -323, -1330, 773, -2996, 516, 4892, 1925,
-    -2695, 4423, -50, -3155, -5321, 1094, -2247, -2668
-};
-
-/* op 0 multipliers */
-const int32_t wave_int8_op0_multipliers[16] MCUGEN_WEIGHT_ALIGN = {
+/* op 0 (CONV_2D): multipliers */
+MCUGEN_ALIGN_BEGIN(16)
+const int32_t wave_int8_functional_1_conv2d_1_relu_multipliers[16] MCUGEN_WEIGHTS_PLACE MCUGEN_ALIGN_END(16) = {
     1781561173, 2045532263, 1626356839, 1701958432, 1461979858, 1376812641, 1701136555, 1559237665,
     1358441966, 1395381252, 1146632045, 1623301917, 1894211682, 1308192138, 1694344014, 1646438831
 };
 
-/* op 0 shifts */
-const int32_t wave_int8_op0_shifts[16] MCUGEN_WEIGHT_ALIGN = {
+/* op 0 (CONV_2D): shifts */
+MCUGEN_ALIGN_BEGIN(16)
+const int32_t wave_int8_functional_1_conv2d_1_relu_shifts[16] MCUGEN_WEIGHTS_PLACE MCUGEN_ALIGN_END(16) = {
     -8, -8, -8, -8, -8, -8, -8, -8,
     -8, -8, -7, -8, -8, -7, -8, -8
 };
 
-/* op 2 bias */
-const int32_t wave_int8_op2_bias[16] MCUGEN_WEIGHT_ALIGN = {
-    11021, 38045, -43776, -5267, 23871, -20649, -5801, 17110,
-    35513, 6390, 23802, -18002, 26447, -9020, 20043, 27704
+/* op 0 (CONV_2D): bias */
+MCUGEN_ALIGN_BEGIN(16)
+const int32_t wave_int8_functional_1_conv2d_1_relu_bias[16] MCUGEN_WEIGHTS_PLACE MCUGEN_ALIGN_END(16) = {
+    -1484, -323, -1330, 773, -2996, 516, 4892, 1925,
+    -2695, 4423, -50, -3155, -5321, 1094, -2247, -2668
 };
 
-/* op 2 multipliers */
-const int32_t wave_int8_op2_multipliers[16] MCUGEN_WEIGHT_ALIGN = {
-    2097196622, 2110755398, 1326276008, 1326084980, 2030235330, 1102956951, 1134498803, 2067317079,
-    1290402999, 1125777493, 1388398763, 1328816759, 2014967405, 2125900321, 1305093997, 1564727563
-};
-
-/* op 2 shifts */
-const int32_t wave_int8_op2_shifts[16] MCUGEN_WEIGHT_ALIGN = {
-    -8, -7, -8, -8, -8, -7, -7, -8,
-    -8, -8, -7, -8, -7, -7, -7, -7
-};
-
-/* op 3 bias */
-const int32_t wave_int8_op3_bias[16] MCUGEN_WEIGHT_ALIGN = {
-    44099, 21325, 38067, 8564, 31413, 1667, -15542, -25998,
-    -2410, -9390, 59851, 78565, 56037, -5493, 72256, 37630
-};
-
-/* op 3 multipliers */
-const int32_t wave_int8_op3_multipliers[16] MCUGEN_WEIGHT_ALIGN = {
-    1487456389, 1326389195, 1421893621, 2071456262, 1356279623, 1117838583, 1118369993, 2079920977,
-    1921762300, 1818289728, 1271612336, 1794849267, 1270546801, 1596747773, 1083258284, 1227618014
-};
-
-/* op 3 shifts */
-const int32_t wave_int8_op3_shifts[16] MCUGEN_WEIGHT_ALIGN = {
-    -8, -8, -8, -9, -8, -8, -8, -9,
-    -9, -9, -8, -9, -9, -9, -8, -8
-};
-
-/* op 5 bias */
-const int32_t wave_int8_op5_bias[24] MCUGEN_WEIGHT_ALIGN = {
-    -6519, 212355, 168020, 112827, 72628, 227865, 156193, 163384,
-    144742, -11284, 103113, 173530, 43734, 91164, 138259, 173212,
-    95841, 48377, 173903, 147159, 32404, 4729, -1333, 184736
-};
-
-/* op 5 multipliers */
-const int32_t wave_int8_op5_multipliers[24] MCUGEN_WEIGHT_ALIGN = {
-    1686638681, 1890476862, 1232563099, 1295502987, 1341659081, 1729884550, 1627991181, 1089644201,
-    1489694583, 1850742810, 1351630925, 1477314364, 1163539005, 1152182106, 1245532960, 1196151192,
-    1148776445, 1076816090, 1616154443, 1583149203, 1399554184, 1641759348, 1518807280, 1750860739
-};
-
-/* op 5 shifts */
-const int32_t wave_int8_op5_shifts[24] MCUGEN_WEIGHT_ALIGN = {
-    -9, -9, -9, -9, -8, -9, -9, -8,
-    -9, -9, -9, -9, -8, -8, -9, -8,
-    -8, -8, -9, -9, -9, -9, -9, -9
-};
-
-/* op 7 bias */
-const int32_t wave_int8_op7_bias[3] MCUGEN_WEIGHT_ALIGN = {
-    -37165, 9924, -40357
-};
-
-/* op 7 multipliers */
-const int32_t wave_int8_op7_multipliers[3] MCUGEN_WEIGHT_ALIGN = {
-    1591673884, 1136665278, 1431271476
-};
-
-/* op 7 shifts */
-const int32_t wave_int8_op7_shifts[3] MCUGEN_WEIGHT_ALIGN = {
-    -8, -8, -8
-};
-
-/* 'functional_1/conv2d_1/convolution' int8[16, 5, 1, 3] per-channel(16) */
-const int8_t wave_int8_w10[240] MCUGEN_WEIGHT_ALIGN = {
+/* tensor 10: 'functional_1/conv2d_1/convolution' int8[16x5x1x3] per-channel scales (16) */
+MCUGEN_ALIGN_BEGIN(16)
+const int8_t wave_int8_conv2d_1_convolution[240] MCUGEN_WEIGHTS_PLACE MCUGEN_ALIGN_END(16) = {
     -14, -17, 127, -55, -45, 83, 23, -21, 38, -34, 7, 37, 23, -35, 33, 117,
     -94, -55, -81, 91, -62, -59, 73, 108, 6, -98, 81, 73, 14, -127, 127, 85,
     -41, -92, -9, 3, -34, -72, 16, -22, 78, 102, 38, -53, -92, 3, -18, 55,
@@ -121,17 +48,104 @@ const int8_t wave_int8_w10[240] MCUGEN_WEIGHT_ALIGN = {
     2, -71, -60, -68, 100, -127, -74, 12, -18, -101, 41, 68, -24, 72, 33, 114
 };
 
-/* 'functional_1/dense_1/MatMul' int8[3, 24] per-channel(3) */
-const int8_t wave_int8_w2[72] MCUGEN_WEIGHT_ALIGN = {
-    60, 53, -42, -19, -127, 26, 62, 48, -77, -82, -80, -80, -34, -106, -81, 74,
-    -66, 85, 2, -70, 20, 8, 30, 104, -102, 2, 55, 68, -67, 26, 117, -45,
-    7, -125, 93, -38, 42, 62, 107, 22, 49, -127, 21, 114, -98, -68, -78, 45,
-    10, -127, -48, -20, 11, -110, -14, -94, -22, 79, -16, -87, 101, 103, -44, -46,
-    97, -79, -67, -14, 23, 107, 57, -118
+/* op 2 (DEPTHWISE_CONV_2D): multipliers */
+MCUGEN_ALIGN_BEGIN(16)
+const int32_t wave_int8_depthwise_conv2d_1_relu_multipliers[16] MCUGEN_WEIGHTS_PLACE MCUGEN_ALIGN_END(16) = {
+    2097196622, 2110755398, 1326276008, 1326084980, 2030235330, 1102956951, 1134498803, 2067317079,
+    1290402999, 1125777493, 1388398763, 1328816759, 2014967405, 2125900321, 1305093997, 1564727563
 };
 
-/* 'functional_1/conv2d_2_1/convolution' int8[24, 3, 1, 16] per-channel(24) */
-const int8_t wave_int8_w4[1152] MCUGEN_WEIGHT_ALIGN = {
+/* op 2 (DEPTHWISE_CONV_2D): shifts */
+MCUGEN_ALIGN_BEGIN(16)
+const int32_t wave_int8_depthwise_conv2d_1_relu_shifts[16] MCUGEN_WEIGHTS_PLACE MCUGEN_ALIGN_END(16) = {
+    -8, -7, -8, -8, -8, -7, -7, -8,
+    -8, -8, -7, -8, -7, -7, -7, -7
+};
+
+/* op 2 (DEPTHWISE_CONV_2D): bias */
+MCUGEN_ALIGN_BEGIN(16)
+const int32_t wave_int8_depthwise_conv2d_1_relu_bias[16] MCUGEN_WEIGHTS_PLACE MCUGEN_ALIGN_END(16) = {
+    11021, 38045, -43776, -5267, 23871, -20649, -5801, 17110,
+    35513, 6390, 23802, -18002, 26447, -9020, 20043, 27704
+};
+
+/* tensor 8: 'functional_1/depthwise_conv2d_1/depthwise' int8[1x3x1x16] per-channel scales (16) */
+MCUGEN_ALIGN_BEGIN(16)
+const int8_t wave_int8_depthwise_conv2d_1_depthwise[48] MCUGEN_WEIGHTS_PLACE MCUGEN_ALIGN_END(16) = {
+    127, 127, -127, -32, 127, -53, -82, -9, 121, 99, 122, -81, 79, 56, 56, 108,
+    -44, 89, -95, 95, 18, 33, 127, -3, 40, -127, -55, -127, 127, -18, -20, 127,
+    -37, 82, -120, -127, 60, -127, -92, 127, 127, 102, 127, 11, 8, -127, 127, -16
+};
+
+/* op 3 (CONV_2D): multipliers */
+MCUGEN_ALIGN_BEGIN(16)
+const int32_t wave_int8_functional_1_conv2d_1_2_biasadd_multipliers[16] MCUGEN_WEIGHTS_PLACE MCUGEN_ALIGN_END(16) = {
+    1487456389, 1326389195, 1421893621, 2071456262, 1356279623, 1117838583, 1118369993, 2079920977,
+    1921762300, 1818289728, 1271612336, 1794849267, 1270546801, 1596747773, 1083258284, 1227618014
+};
+
+/* op 3 (CONV_2D): shifts */
+MCUGEN_ALIGN_BEGIN(16)
+const int32_t wave_int8_functional_1_conv2d_1_2_biasadd_shifts[16] MCUGEN_WEIGHTS_PLACE MCUGEN_ALIGN_END(16) = {
+    -8, -8, -8, -9, -8, -8, -8, -9,
+    -9, -9, -8, -9, -9, -9, -8, -8
+};
+
+/* op 3 (CONV_2D): bias */
+MCUGEN_ALIGN_BEGIN(16)
+const int32_t wave_int8_functional_1_conv2d_1_2_biasadd_bias[16] MCUGEN_WEIGHTS_PLACE MCUGEN_ALIGN_END(16) = {
+    44099, 21325, 38067, 8564, 31413, 1667, -15542, -25998,
+    -2410, -9390, 59851, 78565, 56037, -5493, 72256, 37630
+};
+
+/* tensor 6: 'functional_1/conv2d_1_2/convolution' int8[16x1x1x16] per-channel scales (16) */
+MCUGEN_ALIGN_BEGIN(16)
+const int8_t wave_int8_conv2d_1_2_convolution[256] MCUGEN_WEIGHTS_PLACE MCUGEN_ALIGN_END(16) = {
+    68, -17, -8, -21, 52, 43, 28, -17, 69, -65, -38, 16, 31, 127, 54, 27,
+    -9, 53, 62, -51, -44, 9, 60, 51, 14, 19, 127, 33, -58, -121, 15, 0,
+    33, 113, -27, -41, -42, -41, 127, -21, 81, 8, 58, -67, 58, 31, -14, 43,
+    12, -124, 50, 5, 98, 40, -84, 112, 48, -93, -127, -75, 46, 70, 115, -35,
+    -15, -44, -2, 29, 38, 50, -13, 3, 2, -79, 21, -86, 127, 80, 60, 83,
+    59, 0, 34, -41, -43, -16, -94, 107, 103, -86, -100, -65, 66, 127, -14, -29,
+    9, -9, 59, 62, -51, -70, -43, -32, -41, -23, -14, 110, -127, -80, 21, 79,
+    -19, -109, -10, 41, -40, 58, -127, -22, 9, -29, -86, -60, 81, 122, -18, -6,
+    33, -27, -89, 46, 114, -61, 3, -47, 22, -65, 10, -42, 127, -19, 24, -36,
+    83, -58, -41, 35, 24, 5, -104, 43, -103, -22, -97, 83, -85, 127, -96, 103,
+    39, 91, -9, 60, 19, -30, 127, 56, -6, 71, 126, -1, -50, -38, 48, -41,
+    44, 100, 78, -92, 42, 33, -10, -17, 127, 70, -4, 37, 115, 64, -27, 69,
+    -72, 64, 23, 17, 116, -6, 13, 102, 126, 82, -40, -73, 32, 127, 13, -45,
+    127, -53, 25, 50, -62, -24, 1, 88, 5, -55, 23, 121, -94, -93, -112, -3,
+    -53, 88, 18, 24, 45, -66, 43, 31, 65, 66, 61, -91, 15, 119, 127, 81,
+    -78, -31, -10, -44, 96, -35, -4, 67, 2, -38, -31, 28, 91, 127, 79, 76
+};
+
+/* op 5 (CONV_2D): multipliers */
+MCUGEN_ALIGN_BEGIN(16)
+const int32_t wave_int8_functional_1_conv2d_2_1_relu_multipliers[24] MCUGEN_WEIGHTS_PLACE MCUGEN_ALIGN_END(16) = {
+    1686638681, 1890476862, 1232563099, 1295502987, 1341659081, 1729884550, 1627991181, 1089644201,
+    1489694583, 1850742810, 1351630925, 1477314364, 1163539005, 1152182106, 1245532960, 1196151192,
+    1148776445, 1076816090, 1616154443, 1583149203, 1399554184, 1641759348, 1518807280, 1750860739
+};
+
+/* op 5 (CONV_2D): shifts */
+MCUGEN_ALIGN_BEGIN(16)
+const int32_t wave_int8_functional_1_conv2d_2_1_relu_shifts[24] MCUGEN_WEIGHTS_PLACE MCUGEN_ALIGN_END(16) = {
+    -9, -9, -9, -9, -8, -9, -9, -8,
+    -9, -9, -9, -9, -8, -8, -9, -8,
+    -8, -8, -9, -9, -9, -9, -9, -9
+};
+
+/* op 5 (CONV_2D): bias */
+MCUGEN_ALIGN_BEGIN(16)
+const int32_t wave_int8_functional_1_conv2d_2_1_relu_bias[24] MCUGEN_WEIGHTS_PLACE MCUGEN_ALIGN_END(16) = {
+    -6519, 212355, 168020, 112827, 72628, 227865, 156193, 163384,
+    144742, -11284, 103113, 173530, 43734, 91164, 138259, 173212,
+    95841, 48377, 173903, 147159, 32404, 4729, -1333, 184736
+};
+
+/* tensor 4: 'functional_1/conv2d_2_1/convolution' int8[24x3x1x16] per-channel scales (24) */
+MCUGEN_ALIGN_BEGIN(16)
+const int8_t wave_int8_conv2d_2_1_convolution[1152] MCUGEN_WEIGHTS_PLACE MCUGEN_ALIGN_END(16) = {
     47, -83, -78, 40, -52, -16, 80, 78, -53, 40, -4, 12, -78, 83, -3, 44,
     -41, -127, -17, -31, -15, 27, 52, -17, 51, 63, 3, 15, -83, -24, -30, 22,
     62, -14, 5, 74, -2, -44, 70, 9, 54, -32, -48, -92, -113, 65, -15, 49,
@@ -206,30 +220,32 @@ const int8_t wave_int8_w4[1152] MCUGEN_WEIGHT_ALIGN = {
     110, -64, -44, 45, 25, 11, 67, 73, 92, 74, -41, 11, 46, 40, 52, 73
 };
 
-/* 'functional_1/conv2d_1_2/convolution' int8[16, 1, 1, 16] per-channel(16) */
-const int8_t wave_int8_w6[256] MCUGEN_WEIGHT_ALIGN = {
-    68, -17, -8, -21, 52, 43, 28, -17, 69, -65, -38, 16, 31, 127, 54, 27,
-    -9, 53, 62, -51, -44, 9, 60, 51, 14, 19, 127, 33, -58, -121, 15, 0,
-    33, 113, -27, -41, -42, -41, 127, -21, 81, 8, 58, -67, 58, 31, -14, 43,
-    12, -124, 50, 5, 98, 40, -84, 112, 48, -93, -127, -75, 46, 70, 115, -35,
-    -15, -44, -2, 29, 38, 50, -13, 3, 2, -79, 21, -86, 127, 80, 60, 83,
-    59, 0, 34, -41, -43, -16, -94, 107, 103, -86, -100, -65, 66, 127, -14, -29,
-    9, -9, 59, 62, -51, -70, -43, -32, -41, -23, -14, 110, -127, -80, 21, 79,
-    -19, -109, -10, 41, -40, 58, -127, -22, 9, -29, -86, -60, 81, 122, -18, -6,
-    33, -27, -89, 46, 114, -61, 3, -47, 22, -65, 10, -42, 127, -19, 24, -36,
-    83, -58, -41, 35, 24, 5, -104, 43, -103, -22, -97, 83, -85, 127, -96, 103,
-    39, 91, -9, 60, 19, -30, 127, 56, -6, 71, 126, -1, -50, -38, 48, -41,
-    44, 100, 78, -92, 42, 33, -10, -17, 127, 70, -4, 37, 115, 64, -27, 69,
-    -72, 64, 23, 17, 116, -6, 13, 102, 126, 82, -40, -73, 32, 127, 13, -45,
-    127, -53, 25, 50, -62, -24, 1, 88, 5, -55, 23, 121, -94, -93, -112, -3,
-    -53, 88, 18, 24, 45, -66, 43, 31, 65, 66, 61, -91, 15, 119, 127, 81,
-    -78, -31, -10, -44, 96, -35, -4, 67, 2, -38, -31, 28, 91, 127, 79, 76
+/* op 7 (FULLY_CONNECTED): multipliers */
+MCUGEN_ALIGN_BEGIN(16)
+const int32_t wave_int8_functional_1_dense_1_matmul_multipliers[3] MCUGEN_WEIGHTS_PLACE MCUGEN_ALIGN_END(16) = {
+    1591673884, 1136665278, 1431271476
 };
 
-/* 'functional_1/depthwise_conv2d_1/depthwise' int8[1, 3, 1, 16] per-channel(16) */
-const int8_t wave_int8_w8[48] MCUGEN_WEIGHT_ALIGN = {
-    127, 127, -127, -32, 127, -53, -82, -9, 121, 99, 122, -81, 79, 56, 56, 108,
-    -44, 89, -95, 95, 18, 33, 127, -3, 40, -127, -55, -127, 127, -18, -20, 127,
-    -37, 82, -120, -127, 60, -127, -92, 127, 127, 102, 127, 11, 8, -127, 127, -16
+/* op 7 (FULLY_CONNECTED): shifts */
+MCUGEN_ALIGN_BEGIN(16)
+const int32_t wave_int8_functional_1_dense_1_matmul_shifts[3] MCUGEN_WEIGHTS_PLACE MCUGEN_ALIGN_END(16) = {
+    -8, -8, -8
 };
 
+/* op 7 (FULLY_CONNECTED): bias */
+MCUGEN_ALIGN_BEGIN(16)
+const int32_t wave_int8_functional_1_dense_1_matmul_bias[3] MCUGEN_WEIGHTS_PLACE MCUGEN_ALIGN_END(16) = {
+    -37165, 9924, -40357
+};
+
+/* tensor 2: 'functional_1/dense_1/MatMul' int8[3x24] per-channel scales (3) */
+MCUGEN_ALIGN_BEGIN(16)
+const int8_t wave_int8_functional_1_dense_1_matmul[72] MCUGEN_WEIGHTS_PLACE MCUGEN_ALIGN_END(16) = {
+    60, 53, -42, -19, -127, 26, 62, 48, -77, -82, -80, -80, -34, -106, -81, 74,
+    -66, 85, 2, -70, 20, 8, 30, 104, -102, 2, 55, 68, -67, 26, 117, -45,
+    7, -125, 93, -38, 42, 62, 107, 22, 49, -127, 21, 114, -98, -68, -78, 45,
+    10, -127, -48, -20, 11, -110, -14, -94, -22, 79, -16, -87, 101, 103, -44, -46,
+    97, -79, -67, -14, 23, 107, 57, -118
+};
+
+const char wave_int8_model_hash[65] = "47fd7151fe02310e276bd133c834d694b5ae5a78cb109e010f5ef18d2d5ff86e";

@@ -4,32 +4,81 @@
  * Board: nano33ble
  * Command: mcugen build wave_int8.tflite --board nano33ble --golden 0
  *
- * Constant data of the network (weights, biases, per-channel requantization), placed in flash.
+ * Constant data of the network (weights, biases, per-channel requantization), placed in flash, in the order the
+ * ops use it; and the placement macros of this model's sources.
  */
 #ifndef WAVE_INT8_WEIGHTS_H
 #define WAVE_INT8_WEIGHTS_H
 
 #include <stdint.h>
 
-extern const int32_t wave_int8_op0_bias[16];
-extern const int32_t wave_int8_op0_multipliers[16];
-extern const int32_t wave_int8_op0_shifts[16];
-extern const int32_t wave_int8_op2_bias[16];
-extern const int32_t wave_int8_op2_multipliers[16];
-extern const int32_t wave_int8_op2_shifts[16];
-extern const int32_t wave_int8_op3_bias[16];
-extern const int32_t wave_int8_op3_multipliers[16];
-extern const int32_t wave_int8_op3_shifts[16];
-extern const int32_t wave_int8_op5_bias[24];
-extern const int32_t wave_int8_op5_multipliers[24];
-extern const int32_t wave_int8_op5_shifts[24];
-extern const int32_t wave_int8_op7_bias[3];
-extern const int32_t wave_int8_op7_multipliers[3];
-extern const int32_t wave_int8_op7_shifts[3];
-extern const int8_t wave_int8_w10[240];
-extern const int8_t wave_int8_w2[72];
-extern const int8_t wave_int8_w4[1152];
-extern const int8_t wave_int8_w6[256];
-extern const int8_t wave_int8_w8[48];
+#ifndef MCUGEN_PLACEMENT_MACROS
+#define MCUGEN_PLACEMENT_MACROS
+/* Alignment of a definition, for GCC, Clang, armclang (all three define __GNUC__ or __clang__), IAR and others:
+ *     MCUGEN_ALIGN_BEGIN(n) static T x[N] MCUGEN_ALIGN_END(n);
+ * A compiler without a known syntax gets none: the arrays are then only as aligned as their type. */
+#define MCUGEN_STRINGIFY(x) #x
+#if defined(__IAR_SYSTEMS_ICC__)
+#define MCUGEN_ALIGN_BEGIN(n) _Pragma(MCUGEN_STRINGIFY(data_alignment = n))
+#define MCUGEN_ALIGN_END(n)
+#elif defined(__GNUC__) || defined(__clang__) || defined(__ARMCC_VERSION) || defined(__TI_COMPILER_VERSION__)
+#define MCUGEN_ALIGN_BEGIN(n)
+#define MCUGEN_ALIGN_END(n) __attribute__((aligned(n)))
+#elif defined(_MSC_VER)
+#define MCUGEN_ALIGN_BEGIN(n) __declspec(align(n))
+#define MCUGEN_ALIGN_END(n)
+#else
+#define MCUGEN_ALIGN_BEGIN(n)
+#define MCUGEN_ALIGN_END(n)
+#endif
+
+/* A linker section for a definition: MCUGEN_SECTION(".name") after the declarator, or nothing when `name` is
+ * empty. MCUGEN_ARENA_SECTION and MCUGEN_WEIGHTS_SECTION (string literals, e.g. -DMCUGEN_ARENA_SECTION='".dtcm"')
+ * place the static arena and the weights; the linker script must have those sections. */
+#if defined(__IAR_SYSTEMS_ICC__)
+#define MCUGEN_SECTION(name) @ name
+#else
+#define MCUGEN_SECTION(name) __attribute__((section(name)))
+#endif
+#ifdef MCUGEN_ARENA_SECTION
+#define MCUGEN_ARENA_PLACE MCUGEN_SECTION(MCUGEN_ARENA_SECTION)
+#else
+#define MCUGEN_ARENA_PLACE
+#endif
+#ifdef MCUGEN_WEIGHTS_SECTION
+#define MCUGEN_WEIGHTS_PLACE MCUGEN_SECTION(MCUGEN_WEIGHTS_SECTION)
+#else
+#define MCUGEN_WEIGHTS_PLACE
+#endif
+#endif /* MCUGEN_PLACEMENT_MACROS */
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+extern const int32_t wave_int8_functional_1_conv2d_1_relu_multipliers[16];
+extern const int32_t wave_int8_functional_1_conv2d_1_relu_shifts[16];
+extern const int32_t wave_int8_functional_1_conv2d_1_relu_bias[16];
+extern const int8_t wave_int8_conv2d_1_convolution[240];
+extern const int32_t wave_int8_depthwise_conv2d_1_relu_multipliers[16];
+extern const int32_t wave_int8_depthwise_conv2d_1_relu_shifts[16];
+extern const int32_t wave_int8_depthwise_conv2d_1_relu_bias[16];
+extern const int8_t wave_int8_depthwise_conv2d_1_depthwise[48];
+extern const int32_t wave_int8_functional_1_conv2d_1_2_biasadd_multipliers[16];
+extern const int32_t wave_int8_functional_1_conv2d_1_2_biasadd_shifts[16];
+extern const int32_t wave_int8_functional_1_conv2d_1_2_biasadd_bias[16];
+extern const int8_t wave_int8_conv2d_1_2_convolution[256];
+extern const int32_t wave_int8_functional_1_conv2d_2_1_relu_multipliers[24];
+extern const int32_t wave_int8_functional_1_conv2d_2_1_relu_shifts[24];
+extern const int32_t wave_int8_functional_1_conv2d_2_1_relu_bias[24];
+extern const int8_t wave_int8_conv2d_2_1_convolution[1152];
+extern const int32_t wave_int8_functional_1_dense_1_matmul_multipliers[3];
+extern const int32_t wave_int8_functional_1_dense_1_matmul_shifts[3];
+extern const int32_t wave_int8_functional_1_dense_1_matmul_bias[3];
+extern const int8_t wave_int8_functional_1_dense_1_matmul[72];
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* WAVE_INT8_WEIGHTS_H */

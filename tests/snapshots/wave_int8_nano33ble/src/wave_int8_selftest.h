@@ -4,8 +4,8 @@
  * Board: nano33ble
  * Command: mcugen build wave_int8.tflite --board nano33ble --golden 0
  */
-#ifndef MCUGEN_SELFTEST_H
-#define MCUGEN_SELFTEST_H
+#ifndef WAVE_INT8_SELFTEST_H
+#define WAVE_INT8_SELFTEST_H
 
 #ifdef __cplusplus
 extern "C" {
@@ -13,10 +13,10 @@ extern "C" {
 
 /* Runs the golden vectors through the network and compares every output byte with the reference.
  * print_line receives one line of text at a time (no newline). Returns 0 when every output matches. */
-int mcugen_selftest(void (*print_line)(const char *line));
+int wave_int8_selftest(void (*print_line)(const char *line));
 
 #ifdef __cplusplus
 }
 #endif
 
-#endif /* MCUGEN_SELFTEST_H */
+#endif /* WAVE_INT8_SELFTEST_H */

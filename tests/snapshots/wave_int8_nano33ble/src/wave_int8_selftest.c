@@ -7,7 +7,7 @@
  * Self-test: regenerates the golden input vectors from a seed (the same hash stream mcugen used on the host to
  * get the reference outputs), runs the network and compares each output with the reference, byte for byte.
  */
-#include "selftest.h"
+#include "wave_int8_selftest.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -58,7 +58,7 @@ static uint32_t checksum(const uint8_t *bytes, size_t count)
     return sum;
 }
 
-int mcugen_selftest(void (*print_line)(const char *line))
+int wave_int8_selftest(void (*print_line)(const char *line))
 {
     char line[160];
     int failures = 0;
