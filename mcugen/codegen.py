@@ -139,6 +139,15 @@ class _OpEmitter:
         self.project.params.append(f"static const {ctype} {symbol} = {{\n{body},\n}};")
         return f"&{symbol}"
 
+    def local(self, ctype: str, fields: dict[str, object]) -> str:
+        """A `const` struct built where the op runs (its fields may depend on the arena's address, which is
+        only known at run time when the caller provides the arena); return `&symbol`."""
+        symbol = f"op{self.op.index}_{ctype.replace(' ', '_')}{self.struct_count}"
+        self.struct_count += 1
+        body = ", ".join(f".{name} = {c_value(value)}" for name, value in fields.items())
+        self.lines.append(f"const {ctype} {symbol} = {{{body}}};")
+        return f"&{symbol}"
+
     def scratch(self) -> str:
         if self.scratch_offset is None:
             raise InternalError(f"op {self.op.index} ({self.op.kind}) asked for scratch but declared none")

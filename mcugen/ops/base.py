@@ -33,6 +33,10 @@ class Emitter(Protocol):
     def params(self, ctype: str, fields: dict[str, object]) -> str:
         """Emit a `static const <ctype>` struct with designated initialisers; return `&symbol`."""
 
+    def local(self, ctype: str, fields: dict[str, object]) -> str:
+        """Emit a `const <ctype>` struct built where the op runs (fields may use scratch() or tensor(), which
+        depend on the arena's run-time address); return `&symbol`."""
+
     def scratch(self) -> str:
         """C expression of a pointer to this op's scratch buffer (size given by the binding's scratch_bytes)."""
 

@@ -34,7 +34,8 @@ def context(emit: Emitter, scratch_bytes: int) -> str:
     """A `cmsis_nn_context` pointing at the op's scratch in the arena, or empty when the kernel needs none."""
     if scratch_bytes <= 0:
         return emit.params("cmsis_nn_context", {"buf": "NULL", "size": 0})
-    return emit.params("cmsis_nn_context", {"buf": emit.scratch(), "size": scratch_bytes})
+    # The scratch address depends on where the arena is, known at run time when the caller provides it.
+    return emit.local("cmsis_nn_context", {"buf": emit.scratch(), "size": scratch_bytes})
 
 
 def mutable(symbol: str, ctype: str = "int32_t") -> str:
