@@ -330,9 +330,30 @@ class Conv2DPortable(KernelBinding):
             "activation_min": layer.activation_min,
             "activation_max": layer.activation_max,
         })
-        multipliers, shifts, bias = emit_conv_constants(emit, layer, layer.folded_bias)
+        multipliers, shifts, folded = emit_conv_constants(emit, layer, layer.folded_bias)
         emit.call("mcugen_conv2d_s8", params, multipliers, shifts, emit.tensor(op.inputs[INPUT]),
-                  emit.tensor(op.inputs[FILTER]), bias, emit.tensor(op.outputs[OUTPUT]))
+                  emit.tensor(op.inputs[FILTER]), folded, border_bias(emit, layer, folded),
+                  emit.tensor(op.outputs[OUTPUT]))
+
+
+def window_crosses_border(layer: ConvLayer) -> bool:
+    """Whether some output pixel's window reaches into the padding (the rest lie inside the input)."""
+    for size, out_size, taps, stride, dilation, pad in (
+            (layer.input_height, layer.output_height, layer.filter_height, layer.stride_height,
+             layer.dilation_height, layer.pad_top),
+            (layer.input_width, layer.output_width, layer.filter_width, layer.stride_width, layer.dilation_width,
+             layer.pad_left)):
+        if pad > 0 or (out_size - 1) * stride - pad + (taps - 1) * dilation >= size:
+            return True
+    return False
+
+
+def border_bias(emit: Emitter, layer: ConvLayer, folded: str) -> str:
+    """The model's bias for the windows that cross the border; where none does, the kernel never reads it and the
+    folded bias stands in (no second array in flash)."""
+    if not window_crosses_border(layer):
+        return folded
+    return emit.const("border_bias", c_int_array(layer.bias), "int32_t")
 
 
 def layer_input_shape(layer: ConvLayer) -> tuple[int, int, int, int]:

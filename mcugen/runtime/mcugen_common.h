@@ -52,21 +52,33 @@ static inline int32_t mcugen_clamp_s32(int32_t value, int32_t low, int32_t high)
 }
 
 /**
+ * The taps of one window axis that fall inside the input: of the taps t = 0..taps-1 at origin + t * dilation,
+ * those in [*first, *end) lie in [0, size). *end <= *first when none does.
+ */
+static inline void mcugen_clip_taps(int32_t origin, int32_t taps, int32_t dilation, int32_t size, int32_t *first,
+                                    int32_t *end)
+{
+    const int32_t low = origin < 0 ? (dilation - 1 - origin) / dilation : 0;
+    const int32_t high = origin < size ? (size - origin + dilation - 1) / dilation : 0;
+    *first = low;
+    *end = high < taps ? high : taps;
+}
+
+/**
  * High 32 bits of 2 * a * b, rounded to nearest with halves toward +infinity, saturating the one overflowing
  * case a == b == INT32_MIN to INT32_MAX.
  *
- * The 64-bit product is exact. C's division truncates toward zero, so adding 2^30 to a non-negative product
- * before dividing by 2^31 rounds to nearest with halves up; for a negative product the nudge 1 - 2^30 rounds to
- * nearest too, a half going toward zero, i.e. also up: -1.5 becomes -1.
+ * The 64-bit product p is exact. The reference adds 2^30 to a non-negative p, 1 - 2^30 to a negative one, and
+ * divides by 2^31 truncating toward zero; both cases equal floor((p + 2^30) / 2^31) (for p < 0, truncation is
+ * the ceiling, and ceil((p + 1 - 2^30) / 2^31) == floor((p + 2^30) / 2^31) for integers), which is one
+ * arithmetic shift: no sign test and no 64-bit division.
  */
 static inline int32_t mcugen_doubling_high_mul(int32_t a, int32_t b)
 {
     if (a == INT32_MIN && b == INT32_MIN) {
         return INT32_MAX;
     }
-    const int64_t product = (int64_t)a * (int64_t)b;
-    const int64_t nudge = product >= 0 ? ((int64_t)1 << 30) : (1 - ((int64_t)1 << 30));
-    return (int32_t)((product + nudge) / ((int64_t)1 << 31));
+    return (int32_t)(((int64_t)a * (int64_t)b + ((int64_t)1 << 30)) >> 31);
 }
 
 /**
