@@ -86,14 +86,15 @@ static inline int32_t mcugen_doubling_high_mul(int32_t a, int32_t b)
  *
  * The arithmetic shift floors; the low bits that were shifted out (`remainder`) decide whether to add one. For a
  * negative x a remainder of exactly half must not round up (that would round the half toward +infinity), hence
- * the threshold is one higher for negative values.
+ * the threshold is one higher for negative values. Both are in [0, 2^31), so threshold - remainder cannot
+ * overflow and its sign bit is the comparison, without a branch.
  */
 static inline int32_t mcugen_rounding_shift_right(int32_t x, int32_t exponent)
 {
-    const int32_t mask = (int32_t)(((int64_t)1 << exponent) - 1);
+    const int32_t mask = (int32_t)((UINT32_C(1) << exponent) - 1u);
     const int32_t remainder = x & mask;
-    const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
-    return (x >> exponent) + (remainder > threshold ? 1 : 0);
+    const int32_t threshold = (mask >> 1) + (int32_t)((uint32_t)x >> 31);
+    return (x >> exponent) - ((threshold - remainder) >> 31);
 }
 
 /**
@@ -111,13 +112,34 @@ static inline int32_t mcugen_requantize(int32_t x, int32_t multiplier, int32_t s
 }
 
 /**
- * Finish an accumulator into an int8 output: scale, add the output zero point, clamp to [act_min, act_max]
- * (a subrange of [-128, 127]), narrow.
+ * mcugen_requantize for a multiplier that is not negative (every multiplier mcugen computes: a Q31 mantissa in
+ * [2^30, 2^31), or 0), in fewer instructions; the same result for every x.
+ *
+ * No product can then saturate. For a right shift by e >= 1 the high multiply's result v is rounded as
+ * floor((v + 2^(e-1) - [v < 0]) / 2^e), and with w = v - [v < 0] that is (w >> e) + bit e-1 of w (adding 2^(e-1)
+ * carries into bit e exactly when bit e-1 is set), which cannot overflow. [v < 0] may be replaced by [x < 0]:
+ * they differ only when -2^30 <= x * multiplier < 0, where v == 0 and both forms round to 0.
+ */
+static inline int32_t mcugen_requantize_nonnegative(int32_t x, int32_t multiplier, int32_t shift)
+{
+    if (shift >= 0) {
+        const int32_t shifted = (int32_t)((uint32_t)x << shift);
+        return (int32_t)(((int64_t)shifted * multiplier + ((int64_t)1 << 30)) >> 31);
+    }
+    const int32_t exponent = -shift;
+    const int32_t w = (int32_t)(((int64_t)x * multiplier + ((int64_t)1 << 30)) >> 31) + (x >> 31);
+    return (w >> exponent) + ((w >> (exponent - 1)) & 1);
+}
+
+/**
+ * Finish an accumulator into an int8 output: scale (by a multiplier that is not negative, see
+ * mcugen_requantize_nonnegative), add the output zero point, clamp to [act_min, act_max] (a subrange of
+ * [-128, 127]), narrow.
  */
 static inline int8_t mcugen_requantize_s8(int32_t acc, int32_t multiplier, int32_t shift, int32_t output_offset,
                                           int32_t act_min, int32_t act_max)
 {
-    const int32_t scaled = mcugen_requantize(acc, multiplier, shift) + output_offset;
+    const int32_t scaled = mcugen_requantize_nonnegative(acc, multiplier, shift) + output_offset;
     return (int8_t)mcugen_clamp_s32(scaled, act_min, act_max);
 }
 
