@@ -260,7 +260,7 @@ int wave_int8_invoke(void)
      *   in  'functional_1/conv2d_1/Relu;functional_1/conv2d_1/BiasAdd;functional_1/conv2d_1/convolution;functional_1/conv2d_1/Squeeze' int32[16] per-channel(16) [const]
      *   out  'functional_1/conv2d_1/Relu;functional_1/conv2d_1/BiasAdd;functional_1/conv2d_1/convolution;functional_1/conv2d_1/Squeeze1' int8[1, 64, 1, 16] s=0.0153195 zp=-128 [arena+0]
      */
-    mcugen_conv2d_s8(&wave_int8_op0_params, wave_int8_op0_multipliers, wave_int8_op0_shifts, ((int8_t *)(wave_int8_arena + 848)), wave_int8_w10, wave_int8_op0_bias, ((int8_t *)(wave_int8_arena + 0)));
+    mcugen_conv2d_s8(&wave_int8_op0_params, wave_int8_op0_multipliers, wave_int8_op0_shifts, ((int8_t *)(wave_int8_arena + 848)), wave_int8_w10, wave_int8_op0_bias, wave_int8_op0_border_bias, ((int8_t *)(wave_int8_arena + 0)));
     MCUGEN_PROFILE_MARK();
     /* op 1: MAX_POOL_2D (mcugen_max_pool2d_s8)
      *   in  'functional_1/conv2d_1/Relu;functional_1/conv2d_1/BiasAdd;functional_1/conv2d_1/convolution;functional_1/conv2d_1/Squeeze1' int8[1, 64, 1, 16] s=0.0153195 zp=-128 [arena+0]
@@ -274,7 +274,7 @@ int wave_int8_invoke(void)
      *   in  'functional_1/depthwise_conv2d_1/Relu;functional_1/depthwise_conv2d_1/BiasAdd;functional_1/depthwise_conv2d_1/depthwise;functional_1/depthwise_conv2d_1/Squeeze' int32[16] per-channel(16) [const]
      *   out  'functional_1/depthwise_conv2d_1/Relu;functional_1/depthwise_conv2d_1/BiasAdd;functional_1/depthwise_conv2d_1/depthwise;functional_1/depthwise_conv2d_1/Squeeze1' int8[1, 32, 1, 16] s=0.0109681 zp=-128 [arena+528]
      */
-    mcugen_depthwise_conv2d_s8(&wave_int8_op2_params, wave_int8_op2_multipliers, wave_int8_op2_shifts, ((int8_t *)(wave_int8_arena + 0)), wave_int8_w8, wave_int8_op2_bias, ((int8_t *)(wave_int8_arena + 528)));
+    mcugen_depthwise_conv2d_s8(&wave_int8_op2_params, wave_int8_op2_multipliers, wave_int8_op2_shifts, ((int8_t *)(wave_int8_arena + 0)), wave_int8_w8, wave_int8_op2_bias, wave_int8_op2_border_bias, ((int8_t *)(wave_int8_arena + 528)));
     MCUGEN_PROFILE_MARK();
     /* op 3: CONV_2D (mcugen_conv2d_s8)
      *   in  'functional_1/depthwise_conv2d_1/Relu;functional_1/depthwise_conv2d_1/BiasAdd;functional_1/depthwise_conv2d_1/depthwise;functional_1/depthwise_conv2d_1/Squeeze1' int8[1, 32, 1, 16] s=0.0109681 zp=-128 [arena+528]
@@ -282,7 +282,7 @@ int wave_int8_invoke(void)
      *   in  'functional_1/conv2d_1_2/BiasAdd;functional_1/conv2d_1_2/convolution;functional_1/conv2d_1_2/Squeeze' int32[16] per-channel(16) [const]
      *   out  'functional_1/conv2d_1_2/BiasAdd;functional_1/conv2d_1_2/convolution;functional_1/conv2d_1_2/Squeeze1' int8[1, 32, 1, 16] s=0.02998 zp=-63 [arena+512]
      */
-    mcugen_conv2d_s8(&wave_int8_op3_params, wave_int8_op3_multipliers, wave_int8_op3_shifts, ((int8_t *)(wave_int8_arena + 528)), wave_int8_w6, wave_int8_op3_bias, ((int8_t *)(wave_int8_arena + 512)));
+    mcugen_conv2d_s8(&wave_int8_op3_params, wave_int8_op3_multipliers, wave_int8_op3_shifts, ((int8_t *)(wave_int8_arena + 528)), wave_int8_w6, wave_int8_op3_bias, wave_int8_op3_bias, ((int8_t *)(wave_int8_arena + 512)));
     MCUGEN_PROFILE_MARK();
     /* op 4: ADD (mcugen_add_s8)
      *   in  'functional_1/conv2d_1_2/BiasAdd;functional_1/conv2d_1_2/convolution;functional_1/conv2d_1_2/Squeeze1' int8[1, 32, 1, 16] s=0.02998 zp=-63 [arena+512]
@@ -297,7 +297,7 @@ int wave_int8_invoke(void)
      *   in  'functional_1/conv2d_2_1/Relu;functional_1/conv2d_2_1/BiasAdd;functional_1/conv2d_2_1/convolution;functional_1/conv2d_2_1/Squeeze' int32[24] per-channel(24) [const]
      *   out  'functional_1/conv2d_2_1/Relu;functional_1/conv2d_2_1/BiasAdd;functional_1/conv2d_2_1/convolution;functional_1/conv2d_2_1/Squeeze1' int8[1, 16, 1, 24] s=0.0453636 zp=-128 [arena+512]
      */
-    mcugen_conv2d_s8(&wave_int8_op5_params, wave_int8_op5_multipliers, wave_int8_op5_shifts, ((int8_t *)(wave_int8_arena + 0)), wave_int8_w4, wave_int8_op5_bias, ((int8_t *)(wave_int8_arena + 512)));
+    mcugen_conv2d_s8(&wave_int8_op5_params, wave_int8_op5_multipliers, wave_int8_op5_shifts, ((int8_t *)(wave_int8_arena + 0)), wave_int8_w4, wave_int8_op5_bias, wave_int8_op5_border_bias, ((int8_t *)(wave_int8_arena + 512)));
     MCUGEN_PROFILE_MARK();
     /* op 6: AVERAGE_POOL_2D (mcugen_avg_pool2d_s8)
      *   in  'functional_1/conv2d_2_1/Relu;functional_1/conv2d_2_1/BiasAdd;functional_1/conv2d_2_1/convolution;functional_1/conv2d_2_1/Squeeze1' int8[1, 16, 1, 24] s=0.0453636 zp=-128 [arena+512]

@@ -18,6 +18,12 @@ const int32_t wave_int8_op0_bias[16] MCUGEN_WEIGHT_ALIGN = {
     -2695, 4423, -50, -3155, -5321, 1094, -2247, -2668
 };
 
+/* op 0 border_bias */
+const int32_t wave_int8_op0_border_bias[16] MCUGEN_WEIGHT_ALIGN = {
+    -1484, -323, -1330, 773, -2996, 516, 4892, 1925,
+    -2695, 4423, -50, -3155, -5321, 1094, -2247, -2668
+};
+
 /* op 0 multipliers */
 const int32_t wave_int8_op0_multipliers[16] MCUGEN_WEIGHT_ALIGN = {
     1781561173, 2045532263, 1626356839, 1701958432, 1461979858, 1376812641, 1701136555, 1559237665,
@@ -34,6 +40,12 @@ const int32_t wave_int8_op0_shifts[16] MCUGEN_WEIGHT_ALIGN = {
 const int32_t wave_int8_op2_bias[16] MCUGEN_WEIGHT_ALIGN = {
     11021, 38045, -43776, -5267, 23871, -20649, -5801, 17110,
     35513, 6390, 23802, -18002, 26447, -9020, 20043, 27704
+};
+
+/* op 2 border_bias */
+const int32_t wave_int8_op2_border_bias[16] MCUGEN_WEIGHT_ALIGN = {
+    5133, -99, 0, 2925, -2369, -1833, 215, 2390,
+    -1351, -3082, -1030, 7214, -945, 2372, -821, -328
 };
 
 /* op 2 multipliers */
@@ -71,6 +83,13 @@ const int32_t wave_int8_op5_bias[24] MCUGEN_WEIGHT_ALIGN = {
     -6519, 212355, 168020, 112827, 72628, 227865, 156193, 163384,
     144742, -11284, 103113, 173530, 43734, 91164, 138259, 173212,
     95841, 48377, 173903, 147159, 32404, 4729, -1333, 184736
+};
+
+/* op 5 border_bias */
+const int32_t wave_int8_op5_border_bias[24] MCUGEN_WEIGHT_ALIGN = {
+    2057, 259, -1836, -2501, 1332, -487, -735, 1208,
+    -1818, 2028, -2231, -1958, 470, 28, -2157, 1436,
+    481, 1529, -1457, -1577, 2580, 2425, 3531, 32
 };
 
 /* op 5 multipliers */

@@ -12,15 +12,18 @@
 #include <stdint.h>
 
 extern const int32_t wave_int8_op0_bias[16];
+extern const int32_t wave_int8_op0_border_bias[16];
 extern const int32_t wave_int8_op0_multipliers[16];
 extern const int32_t wave_int8_op0_shifts[16];
 extern const int32_t wave_int8_op2_bias[16];
+extern const int32_t wave_int8_op2_border_bias[16];
 extern const int32_t wave_int8_op2_multipliers[16];
 extern const int32_t wave_int8_op2_shifts[16];
 extern const int32_t wave_int8_op3_bias[16];
 extern const int32_t wave_int8_op3_multipliers[16];
 extern const int32_t wave_int8_op3_shifts[16];
 extern const int32_t wave_int8_op5_bias[24];
+extern const int32_t wave_int8_op5_border_bias[24];
 extern const int32_t wave_int8_op5_multipliers[24];
 extern const int32_t wave_int8_op5_shifts[24];
 extern const int32_t wave_int8_op7_bias[3];
