@@ -5,8 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from conftest import requires_arm
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from modelgen import conv2d_model
 
+from mcugen.compiler import compile_model
 from mcugen.ops import lowering_for
 from mcugen.ops.conv2d import channel_multipliers, conv_output_size, conv_padding
 from mcugen.reader import read_model_bytes
@@ -84,3 +87,52 @@ def test_check_refuses_weights_that_could_overflow_the_accumulator():
     graph.tensors[graph.ops[0].inputs[2]].data = np.full(3, (1 << 31) - 1000, dtype=np.int32)
     problems = lowering_for("CONV_2D").check(graph.ops[0], graph)
     assert len(problems) == 1 and "overflow" in problems[0]
+
+
+# ---- the portable kernel variants against TFLite Micro on random layers --------------------------------------
+
+conv_layers = st.fixed_dictionaries({
+    "height": st.integers(1, 8), "width": st.integers(1, 8), "channels_per_group": st.integers(1, 5),
+    "groups": st.sampled_from([1, 1, 2]), "filters_per_group": st.integers(1, 9),
+    "kernel": st.tuples(st.integers(1, 4), st.integers(1, 4)),
+    "stride": st.tuples(st.integers(1, 3), st.integers(1, 3)),
+    "dilation": st.tuples(st.integers(1, 2), st.integers(1, 2)), "padding": st.sampled_from(["SAME", "VALID"]),
+    "activation": st.sampled_from(["NONE", "RELU", "RELU6"]), "per_channel": st.booleans(), "bias": st.booleans(),
+    "seed": st.integers(0, 1000),
+})
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(conv_layers)
+def test_portable_conv_variants_are_bit_exact(layer):
+    """Random shapes, strides, dilations, paddings (windows across every border, windows larger than the input),
+    groups and filter counts that leave a remainder after the blocks of four; each against TFLite Micro, with the
+    variant the layer must get."""
+    groups = layer["groups"]
+    in_c = groups * layer["channels_per_group"]
+    (k_h, k_w), (d_h, d_w), (s_h, s_w) = layer["kernel"], layer["dilation"], layer["stride"]
+    if layer["padding"] == "VALID":
+        assume((k_h - 1) * d_h + 1 <= layer["height"] and (k_w - 1) * d_w + 1 <= layer["width"])
+    model = conv2d_model(input_shape=(1, layer["height"], layer["width"], in_c),
+                         out_channels=groups * layer["filters_per_group"], kernel=(k_h, k_w), stride=(s_h, s_w),
+                         dilation=(d_h, d_w), padding=layer["padding"], activation=layer["activation"],
+                         per_channel=layer["per_channel"], bias=layer["bias"], groups=groups, seed=layer["seed"])
+    expected = "mcugen_conv2d_1ch_s8" if in_c == 1 else "mcugen_conv2d_s8"
+    assert compile_model(model, board="host", kernels="portable", host=True).kernel_name(0) == expected
+    report = verify_model(model, board="host", inputs=3, seed=layer["seed"], kernels="portable")
+    assert report.ok, report.summary() + "\n" + report.log[-2000:]
+
+
+def test_one_channel_variant_declines_a_window_too_large_for_its_stack_buffer():
+    model = conv2d_model(input_shape=(1, 20, 10, 1), out_channels=2, kernel=(13, 10))
+    compiled = compile_model(model, board="host", kernels="portable", host=True)
+    assert compiled.kernel_name(0) == "mcugen_conv2d_s8"
+    assert any("at most 128 filter taps" in reason for reason in compiled.choices[0].fallbacks)
+
+
+@pytest.mark.emulator
+@requires_arm
+def test_one_channel_variant_bit_exact_on_cortex_m4():
+    model = conv2d_model(input_shape=(1, 12, 6, 1), out_channels=7, kernel=(5, 3), stride=(2, 2))
+    report = verify_model(model, board="qemu-m4", inputs=3, seed=4, kernels="portable")
+    assert report.ok, report.summary() + "\n" + report.log[-2000:]

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 from conftest import requires_arm
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from modelgen import depthwise_conv2d_model
 
+from mcugen.compiler import compile_model
 from mcugen.ops import lowering_for
 from mcugen.reader import read_model_bytes
 from mcugen.verify import verify_model
@@ -52,3 +55,31 @@ def test_check_refuses_per_channel_scales_along_the_wrong_dimension():
     graph.tensors[op.inputs[1]].quant.axis = 0
     problems = lowering_for("DEPTHWISE_CONV_2D").check(op, graph)
     assert len(problems) == 1 and "along dimension 3" in problems[0]
+
+
+depthwise_layers = st.fixed_dictionaries({
+    "height": st.integers(1, 8), "width": st.integers(1, 8), "channels": st.integers(1, 10),
+    "multiplier": st.sampled_from([1, 1, 1, 2, 3]), "kernel": st.tuples(st.integers(1, 4), st.integers(1, 4)),
+    "stride": st.tuples(st.integers(1, 3), st.integers(1, 3)),
+    "dilation": st.tuples(st.integers(1, 2), st.integers(1, 2)), "padding": st.sampled_from(["SAME", "VALID"]),
+    "activation": st.sampled_from(["NONE", "RELU6"]), "per_channel": st.booleans(), "bias": st.booleans(),
+    "seed": st.integers(0, 1000),
+})
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(depthwise_layers)
+def test_portable_depthwise_is_bit_exact(layer):
+    """Random shapes, depth multipliers, strides, dilations and paddings against TFLite Micro: channel blocks of
+    four and their remainder, interior windows and every kind of border window."""
+    (k_h, k_w), (d_h, d_w) = layer["kernel"], layer["dilation"]
+    if layer["padding"] == "VALID":
+        assume((k_h - 1) * d_h + 1 <= layer["height"] and (k_w - 1) * d_w + 1 <= layer["width"])
+    model = depthwise_conv2d_model(input_shape=(1, layer["height"], layer["width"], layer["channels"]),
+                                   depth_multiplier=layer["multiplier"], kernel=(k_h, k_w), stride=layer["stride"],
+                                   dilation=(d_h, d_w), padding=layer["padding"], activation=layer["activation"],
+                                   per_channel=layer["per_channel"], bias=layer["bias"], seed=layer["seed"])
+    compiled = compile_model(model, board="host", kernels="portable", host=True)
+    assert compiled.kernel_name(0) == "mcugen_depthwise_conv2d_s8"
+    report = verify_model(model, board="host", inputs=3, seed=layer["seed"], kernels="portable")
+    assert report.ok, report.summary() + "\n" + report.log[-2000:]

@@ -84,3 +84,39 @@ def test_gap_is_exact_for_padding(h, w, c, pads):
     assert _violations(trace, gap) == 0
     if gap > -(1 << 60):
         assert _violations(trace, gap - 1) > 0
+
+
+def _blocked(trace, out_c, block):
+    """The same accesses in the order of the portable kernels that take `block` output channels at a time (the
+    last block of a pixel may be shorter): a block reads all its channels' windows, then writes them."""
+    trace = list(trace)
+    for pixel in range(0, len(trace), out_c):
+        for start in range(pixel, pixel + out_c, block):
+            group = trace[start:min(start + block, pixel + out_c)]
+            reads = [r for rs, _ in group for r in rs]
+            yield reads, group[0][1]
+            yield from (([], write) for _, write in group[1:])
+
+
+@settings(max_examples=60, deadline=None)
+@given(shapes, st.sampled_from([4, 1 << 10]))
+def test_channel_by_channel_gap_holds_for_blocked_kernels(params, block):
+    """mcugen_conv2d_s8, mcugen_depthwise_conv2d_s8 (blocks of four channels) and mcugen_conv2d_1ch_s8 (a whole
+    pixel) only write later relative to their reads than the channel-by-channel order: its gap stays safe."""
+    in_h, in_w, kh, kw, sh, sw, ph, pw, kind, channels = params
+    ph, pw = min(ph, kh - 1), min(pw, kw - 1)
+    out_h, out_w = (in_h + 2 * ph - kh) // sh + 1, (in_w + 2 * pw - kw) // sw + 1
+    if out_h < 1 or out_w < 1:
+        return
+    out_c = channels if kind == "depthwise" else 2 * channels + 3  # a remainder after the blocks of four
+    in_shape, out_shape = (1, in_h, in_w, channels), (1, out_h, out_w, out_c)
+    pixels = window_first_reads(in_shape, out_shape, (kh, kw), (sh, sw), (1, 1), (ph, pw))
+    if kind == "depthwise":
+        first = (pixels[:, None] + np.arange(out_c)[None, :]).reshape(-1)
+        channel_reads = lambda oc: [oc]  # noqa: E731
+    else:
+        first = np.repeat(pixels, out_c)
+        channel_reads = lambda oc: range(channels)  # noqa: E731
+    gap = overlap_gap(first)
+    trace = _trace(in_shape, out_shape, (kh, kw), (sh, sw), (ph, pw), channel_reads)
+    assert _violations(_blocked(trace, out_c, block), gap) == 0

@@ -9,6 +9,8 @@ from importlib import resources
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mcugen.quant import multiply_by_quantized_multiplier, quantize_multiplier
 
@@ -19,7 +21,11 @@ int main(void)
 {
     long x, multiplier, shift;
     while (scanf("%ld %ld %ld", &x, &multiplier, &shift) == 3) {
-        printf("%ld\n", (long)mcugen_requantize((int32_t)x, (int32_t)multiplier, (int32_t)shift));
+        /* The general helper, then the kernels' one for multipliers that are not negative. */
+        const int32_t general = mcugen_requantize((int32_t)x, (int32_t)multiplier, (int32_t)shift);
+        const int32_t fast = multiplier >= 0 ?
+            mcugen_requantize_nonnegative((int32_t)x, (int32_t)multiplier, (int32_t)shift) : general;
+        printf("%ld %ld\n", (long)general, (long)fast);
     }
     return 0;
 }
@@ -37,10 +43,11 @@ def requantize(tmp_path_factory):
     subprocess.run(["gcc", "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-o", str(work / "requantize"),
                     str(work / "main.c")], check=True, cwd=work)
 
-    def run(cases: list[tuple[int, int, int]]) -> list[int]:
+    def run(cases: list[tuple[int, int, int]], helper: int = 0) -> list[int]:
+        """Results of mcugen_requantize (helper 0) or mcugen_requantize_nonnegative (helper 1)."""
         text = "".join(f"{x} {m} {s}\n" for x, m, s in cases)
         out = subprocess.run([str(work / "requantize")], input=text, capture_output=True, text=True, check=True)
-        return [int(v) for v in out.stdout.split()]
+        return [int(v) for v in out.stdout.split()[helper::2]]
 
     return run
 
@@ -67,3 +74,17 @@ def test_agrees_with_the_python_model(requantize):
         cases += [(int(x), multiplier, shift) for x in xs]
     expected = [int(multiply_by_quantized_multiplier(np.array([x]), m, s)[0]) for x, m, s in cases]
     assert requantize(cases) == expected
+
+
+INT32 = st.integers(-(1 << 31), (1 << 31) - 1)
+EDGES = st.sampled_from([0, 1, -1, 2, -2, (1 << 31) - 1, -(1 << 31), 1 << 30, -(1 << 30)])
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.one_of(INT32, EDGES, st.integers(-5000, 5000)),
+                          st.one_of(st.integers(0, (1 << 31) - 1), st.sampled_from([0, 1 << 30, (1 << 31) - 1])),
+                          st.integers(-31, 10)), min_size=1, max_size=200))
+def test_fast_helper_equals_the_python_model_for_nonnegative_multipliers(requantize, cases):
+    # Every x, including the ones whose left shift wraps and the rounding halves of both steps.
+    expected = [int(multiply_by_quantized_multiplier(np.array([x]), m, s)[0]) for x, m, s in cases]
+    assert requantize(cases, helper=1) == expected

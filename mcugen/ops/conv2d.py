@@ -27,7 +27,7 @@ import numpy as np
 from mcugen.ir import Graph, Op, Tensor
 from mcugen.ops.base import (Emitter, OpLowering, c_int_array, operand, register, require_dtype, require_int8_io,
                              require_per_tensor_quant, result)
-from mcugen.kernels.base import KernelBinding, binding
+from mcugen.kernels.base import KernelBinding, Target, binding
 from mcugen.ops.streaming import window_gap
 from mcugen.quant import CLAMPING_ACTIVATIONS, activation_range, quantize_multiplier
 
@@ -156,17 +156,18 @@ def emit_quant_arrays(emit: Emitter, multipliers: np.ndarray, shifts: np.ndarray
 WINDOW_LIMIT = 1 << 15
 
 
-def window_limit_problems(strides: tuple[int, int], windows: tuple[int, int], x: Tensor) -> list[str]:
-    """Strides and effective window extents (after dilation) within WINDOW_LIMIT and within twice the input plus
-    one (a larger window reads nothing but padding beyond the input)."""
+def window_limit_problems(strides: tuple[int, int], windows: tuple[int, int], x: Tensor,
+                          within_input: bool = False) -> list[str]:
+    """Strides and effective window extents (after dilation) within WINDOW_LIMIT; with `within_input`, windows
+    also within twice the input plus one (pooling: a larger window averages nothing but padding)."""
     problems = []
     if max(strides) > WINDOW_LIMIT:
         problems.append(f"strides {strides[0]}x{strides[1]} exceed {WINDOW_LIMIT}")
     for axis, (window, size) in enumerate(zip(windows, x.shape[1:3])):
-        if window > min(WINDOW_LIMIT, 2 * size + 1):
+        limit = min(WINDOW_LIMIT, 2 * size + 1) if within_input else WINDOW_LIMIT
+        if window > limit:
             problems.append(f"the {'height' if axis == 0 else 'width'} of the window, {window} after dilation, "
-                            f"exceeds what mcugen compiles for input {x.describe()} (at most twice the input plus "
-                            f"one, and {WINDOW_LIMIT})")
+                            f"exceeds {limit}, the most mcugen compiles for input {x.describe()}")
     return problems
 
 
@@ -319,6 +320,64 @@ class Conv2D(OpLowering):
         return prepare_conv_layer(op, graph, 0, filter_depth, x.shape[3] // filter_depth, 1)
 
 
+def conv_overlap(layer: ConvLayer) -> list[tuple[int, int]]:
+    """The gap of a kernel writing pixel by pixel, in increasing channel order, where each output channel is
+    written after reading its group's window. mcugen_conv2d_s8 reads the window of four channels (a block) before
+    writing any of them, mcugen_conv2d_1ch_s8 a pixel's window before writing the pixel: both only move writes
+    later relative to reads, so the gap of the channel-by-channel order holds for them (tests/test_ops_streaming.py
+    traces both orders)."""
+    if layer.batches != 1:
+        return []
+    filters_per_group = layer.output_depth // layer.groups
+    group_start = (np.arange(layer.output_depth) // filters_per_group) * layer.filter_depth
+    return [(INPUT, window_gap(layer_input_shape(layer), layer_output_shape(layer), layer.filter_hw,
+                               layer.window, group_start))]
+
+
+ONE_CHANNEL_MAX_TAPS = 128  # MCUGEN_CONV2D_1CH_MAX_TAPS in mcugen_conv2d_1ch_s8.h
+
+
+@binding
+class Conv2DOneChannelPortable(KernelBinding):
+    """A one-channel input under a small filter (first layers of keyword spotting): the window is gathered once
+    per output pixel, then every filter is one contiguous dot product with it."""
+
+    kind = "CONV_2D"
+    backend = "portable"
+
+    def kernel_name(self, op: Op, layer: ConvLayer) -> str:
+        return "mcugen_conv2d_1ch_s8"
+
+    def supports(self, op: Op, layer: ConvLayer, target: Target) -> str | None:
+        if layer.input_depth != 1:
+            return f"mcugen_conv2d_1ch_s8 takes one input channel, not {layer.input_depth}"
+        if layer.filter_height * layer.filter_width > ONE_CHANNEL_MAX_TAPS:
+            return f"mcugen_conv2d_1ch_s8 takes at most {ONE_CHANNEL_MAX_TAPS} filter taps"
+        return None
+
+    def overlap(self, op: Op, layer: ConvLayer) -> list[tuple[int, int]]:
+        return conv_overlap(layer)
+
+    def emit(self, op: Op, layer: ConvLayer, emit: Emitter) -> None:
+        emit.kernel("mcugen_conv2d_1ch_s8")
+        window = layer.window
+        params = emit.params("mcugen_conv2d_1ch_params", {
+            "batches": layer.batches,
+            "input_height": layer.input_height,
+            "input_width": layer.input_width,
+            "filter_height": layer.filter_height,
+            "filter_width": layer.filter_width,
+            "output_height": layer.output_height,
+            "output_width": layer.output_width,
+            "output_depth": layer.output_depth,
+            **window,
+            **offsets_and_clamp(layer),
+        })
+        multipliers, shifts, folded = emit_conv_constants(emit, layer, layer.folded_bias)
+        emit.call("mcugen_conv2d_1ch_s8", params, multipliers, shifts, emit.tensor(op.inputs[INPUT]),
+                  emit.tensor(op.inputs[FILTER]), folded, emit.tensor(op.outputs[OUTPUT]))
+
+
 @binding
 class Conv2DPortable(KernelBinding):
     kind = "CONV_2D"
@@ -328,13 +387,7 @@ class Conv2DPortable(KernelBinding):
         return "mcugen_conv2d_s8"
 
     def overlap(self, op: Op, layer: ConvLayer) -> list[tuple[int, int]]:
-        # mcugen_conv2d_s8 writes pixel by pixel, channel by channel; each channel reads its group's window.
-        if layer.batches != 1:
-            return []
-        filters_per_group = layer.output_depth // layer.groups
-        group_start = (np.arange(layer.output_depth) // filters_per_group) * layer.filter_depth
-        return [(INPUT, window_gap(layer_input_shape(layer), layer_output_shape(layer), layer.filter_hw,
-                                   layer.window, group_start))]
+        return conv_overlap(layer)
 
     def emit(self, op: Op, layer: ConvLayer, emit: Emitter) -> None:
         emit.kernel("mcugen_conv2d_s8")
@@ -351,14 +404,38 @@ class Conv2DPortable(KernelBinding):
             "output_depth": layer.output_depth,
             "filters_per_group": layer.output_depth // layer.groups,
             **layer.window,
-            "input_offset": layer.input_offset,
-            "output_offset": layer.output_offset,
-            "activation_min": layer.activation_min,
-            "activation_max": layer.activation_max,
+            **offsets_and_clamp(layer),
         })
-        multipliers, shifts, bias = emit_conv_constants(emit, layer, layer.folded_bias)
+        multipliers, shifts, folded = emit_conv_constants(emit, layer, layer.folded_bias)
         emit.call("mcugen_conv2d_s8", params, multipliers, shifts, emit.tensor(op.inputs[INPUT]),
-                  emit.tensor(op.inputs[FILTER]), bias, emit.tensor(op.outputs[OUTPUT]))
+                  emit.tensor(op.inputs[FILTER]), folded, border_bias(emit, layer, folded),
+                  emit.tensor(op.outputs[OUTPUT]))
+
+
+def window_crosses_border(layer: ConvLayer) -> bool:
+    """Whether some output pixel's window reaches into the padding (the rest lie inside the input)."""
+    for size, out_size, taps, stride, dilation, pad in (
+            (layer.input_height, layer.output_height, layer.filter_height, layer.stride_height,
+             layer.dilation_height, layer.pad_top),
+            (layer.input_width, layer.output_width, layer.filter_width, layer.stride_width, layer.dilation_width,
+             layer.pad_left)):
+        if pad > 0 or (out_size - 1) * stride - pad + (taps - 1) * dilation >= size:
+            return True
+    return False
+
+
+def border_bias(emit: Emitter, layer: ConvLayer, folded: str) -> str:
+    """The model's bias for the windows that cross the border; where none does, the kernel never reads it and the
+    folded bias stands in (no second array in flash)."""
+    if not window_crosses_border(layer):
+        return folded
+    return emit.const("border_bias", c_int_array(layer.bias), "int32_t")
+
+
+def offsets_and_clamp(layer: ConvLayer) -> dict[str, int]:
+    """The params fields every convolution-like kernel ends with."""
+    return {"input_offset": layer.input_offset, "output_offset": layer.output_offset,
+            "activation_min": layer.activation_min, "activation_max": layer.activation_max}
 
 
 def layer_input_shape(layer: ConvLayer) -> tuple[int, int, int, int]:

@@ -11,9 +11,10 @@ import numpy as np
 from mcugen.ir import Graph, Op
 from mcugen.kernels.base import KernelBinding, binding
 from mcugen.ops.base import Emitter, OpLowering, register
-from mcugen.ops.conv2d import (ConvLayer, accumulator_problems, check_activation, check_int8_io, check_weights,
-                               check_window, emit_conv_constants, layer_input_shape, layer_output_shape,
-                               per_channel_weights, prepare_conv_layer, weighted_operands)
+from mcugen.ops.conv2d import (ConvLayer, accumulator_problems, border_bias, check_activation, check_int8_io,
+                               check_weights, check_window, emit_conv_constants, layer_input_shape,
+                               layer_output_shape, offsets_and_clamp, per_channel_weights, prepare_conv_layer,
+                               weighted_operands)
 from mcugen.ops.streaming import window_gap
 
 INPUT, FILTER, OUTPUT = 0, 1, 0  # positions, as in mcugen.ops.conv2d.weighted_operands
@@ -79,11 +80,9 @@ class DepthwiseConv2DPortable(KernelBinding):
             "output_width": layer.output_width,
             "output_depth": layer.output_depth,
             **layer.window,
-            "input_offset": layer.input_offset,
-            "output_offset": layer.output_offset,
-            "activation_min": layer.activation_min,
-            "activation_max": layer.activation_max,
+            **offsets_and_clamp(layer),
         })
-        multipliers, shifts, bias = emit_conv_constants(emit, layer, layer.folded_bias)
+        multipliers, shifts, folded = emit_conv_constants(emit, layer, layer.folded_bias)
         emit.call("mcugen_depthwise_conv2d_s8", params, multipliers, shifts, emit.tensor(op.inputs[INPUT]),
-                  emit.tensor(op.inputs[FILTER]), bias, emit.tensor(op.outputs[OUTPUT]))
+                  emit.tensor(op.inputs[FILTER]), folded, border_bias(emit, layer, folded),
+                  emit.tensor(op.outputs[OUTPUT]))

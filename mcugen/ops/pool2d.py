@@ -90,7 +90,8 @@ class _Pool2D(OpLowering):
         if min(o.stride_h, o.stride_w, o.filter_height, o.filter_width) < 1:
             problems.append("strides and filter sizes must be at least 1")
         else:
-            problems += window_limit_problems((o.stride_h, o.stride_w), (o.filter_height, o.filter_width), x)
+            problems += window_limit_problems((o.stride_h, o.stride_w), (o.filter_height, o.filter_width), x,
+                                              within_input=True)
         if o.fused_activation_function not in CLAMPING_ACTIVATIONS:
             problems.append(f"fused activation {o.fused_activation_function} is not supported; "
                             f"supported: {', '.join(CLAMPING_ACTIVATIONS)}")

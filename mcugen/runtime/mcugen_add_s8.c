@@ -11,16 +11,19 @@ static inline int8_t add_element(const mcugen_add_params *params, int32_t value1
 {
     const int32_t shifted1 = (value1 + params->input1_offset) * ((int32_t)1 << params->left_shift);
     const int32_t shifted2 = (value2 + params->input2_offset) * ((int32_t)1 << params->left_shift);
-    const int32_t scaled1 = mcugen_requantize(shifted1, params->input1_multiplier, params->input1_shift);
-    const int32_t scaled2 = mcugen_requantize(shifted2, params->input2_multiplier, params->input2_shift);
+    const int32_t scaled1 = mcugen_requantize_nonnegative(shifted1, params->input1_multiplier, params->input1_shift);
+    const int32_t scaled2 = mcugen_requantize_nonnegative(shifted2, params->input2_multiplier, params->input2_shift);
     return mcugen_requantize_s8(scaled1 + scaled2, params->output_multiplier, params->output_shift,
                                 params->output_offset, params->activation_min, params->activation_max);
 }
 
 void mcugen_add_s8(const mcugen_add_params *params, const int8_t *input1, const int8_t *input2, int8_t *output)
 {
-    for (int32_t i = 0; i < params->size; ++i) {
-        output[i] = add_element(params, input1[i], input2[i]);
+    /* A local copy: the int8 stores may alias *params as far as the compiler knows, but never the copy, so its
+     * fields stay in registers. */
+    const mcugen_add_params local = *params;
+    for (int32_t i = 0; i < local.size; ++i) {
+        output[i] = add_element(&local, input1[i], input2[i]);
     }
 }
 

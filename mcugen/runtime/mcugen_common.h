@@ -52,21 +52,33 @@ static inline int32_t mcugen_clamp_s32(int32_t value, int32_t low, int32_t high)
 }
 
 /**
+ * The taps of one window axis that fall inside the input: of the taps t = 0..taps-1 at origin + t * dilation,
+ * those in [*first, *end) lie in [0, size). *end <= *first when none does.
+ */
+static inline void mcugen_clip_taps(int32_t origin, int32_t taps, int32_t dilation, int32_t size, int32_t *first,
+                                    int32_t *end)
+{
+    const int32_t low = origin < 0 ? (dilation - 1 - origin) / dilation : 0;
+    const int32_t high = origin < size ? (size - origin + dilation - 1) / dilation : 0;
+    *first = low;
+    *end = high < taps ? high : taps;
+}
+
+/**
  * High 32 bits of 2 * a * b, rounded to nearest with halves toward +infinity, saturating the one overflowing
  * case a == b == INT32_MIN to INT32_MAX.
  *
- * The 64-bit product is exact. C's division truncates toward zero, so adding 2^30 to a non-negative product
- * before dividing by 2^31 rounds to nearest with halves up; for a negative product the nudge 1 - 2^30 rounds to
- * nearest too, a half going toward zero, i.e. also up: -1.5 becomes -1.
+ * The 64-bit product p is exact. The reference adds 2^30 to a non-negative p, 1 - 2^30 to a negative one, and
+ * divides by 2^31 truncating toward zero; both cases equal floor((p + 2^30) / 2^31) (for p < 0, truncation is
+ * the ceiling, and ceil((p + 1 - 2^30) / 2^31) == floor((p + 2^30) / 2^31) for integers), which is one
+ * arithmetic shift: no sign test and no 64-bit division.
  */
 static inline int32_t mcugen_doubling_high_mul(int32_t a, int32_t b)
 {
     if (a == INT32_MIN && b == INT32_MIN) {
         return INT32_MAX;
     }
-    const int64_t product = (int64_t)a * (int64_t)b;
-    const int64_t nudge = product >= 0 ? ((int64_t)1 << 30) : (1 - ((int64_t)1 << 30));
-    return (int32_t)((product + nudge) / ((int64_t)1 << 31));
+    return (int32_t)(((int64_t)a * (int64_t)b + ((int64_t)1 << 30)) >> 31);
 }
 
 /**
@@ -74,14 +86,15 @@ static inline int32_t mcugen_doubling_high_mul(int32_t a, int32_t b)
  *
  * The arithmetic shift floors; the low bits that were shifted out (`remainder`) decide whether to add one. For a
  * negative x a remainder of exactly half must not round up (that would round the half toward +infinity), hence
- * the threshold is one higher for negative values.
+ * the threshold is one higher for negative values. Both are in [0, 2^31), so threshold - remainder cannot
+ * overflow and its sign bit is the comparison, without a branch.
  */
 static inline int32_t mcugen_rounding_shift_right(int32_t x, int32_t exponent)
 {
-    const int32_t mask = (int32_t)(((int64_t)1 << exponent) - 1);
+    const int32_t mask = (int32_t)((UINT32_C(1) << exponent) - 1u);
     const int32_t remainder = x & mask;
-    const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
-    return (x >> exponent) + (remainder > threshold ? 1 : 0);
+    const int32_t threshold = (mask >> 1) + (int32_t)((uint32_t)x >> 31);
+    return (x >> exponent) - ((threshold - remainder) >> 31);
 }
 
 /**
@@ -99,13 +112,34 @@ static inline int32_t mcugen_requantize(int32_t x, int32_t multiplier, int32_t s
 }
 
 /**
- * Finish an accumulator into an int8 output: scale, add the output zero point, clamp to [act_min, act_max]
- * (a subrange of [-128, 127]), narrow.
+ * mcugen_requantize for a multiplier that is not negative (every multiplier mcugen computes: a Q31 mantissa in
+ * [2^30, 2^31), or 0), in fewer instructions; the same result for every x.
+ *
+ * No product can then saturate. For a right shift by e >= 1 the high multiply's result v is rounded as
+ * floor((v + 2^(e-1) - [v < 0]) / 2^e), and with w = v - [v < 0] that is (w >> e) + bit e-1 of w (adding 2^(e-1)
+ * carries into bit e exactly when bit e-1 is set), which cannot overflow. [v < 0] may be replaced by [x < 0]:
+ * they differ only when -2^30 <= x * multiplier < 0, where v == 0 and both forms round to 0.
+ */
+static inline int32_t mcugen_requantize_nonnegative(int32_t x, int32_t multiplier, int32_t shift)
+{
+    if (shift >= 0) {
+        const int32_t shifted = (int32_t)((uint32_t)x << shift);
+        return (int32_t)(((int64_t)shifted * multiplier + ((int64_t)1 << 30)) >> 31);
+    }
+    const int32_t exponent = -shift;
+    const int32_t w = (int32_t)(((int64_t)x * multiplier + ((int64_t)1 << 30)) >> 31) + (x >> 31);
+    return (w >> exponent) + ((w >> (exponent - 1)) & 1);
+}
+
+/**
+ * Finish an accumulator into an int8 output: scale (by a multiplier that is not negative, see
+ * mcugen_requantize_nonnegative), add the output zero point, clamp to [act_min, act_max] (a subrange of
+ * [-128, 127]), narrow.
  */
 static inline int8_t mcugen_requantize_s8(int32_t acc, int32_t multiplier, int32_t shift, int32_t output_offset,
                                           int32_t act_min, int32_t act_max)
 {
-    const int32_t scaled = mcugen_requantize(acc, multiplier, shift) + output_offset;
+    const int32_t scaled = mcugen_requantize_nonnegative(acc, multiplier, shift) + output_offset;
     return (int8_t)mcugen_clamp_s32(scaled, act_min, act_max);
 }
 

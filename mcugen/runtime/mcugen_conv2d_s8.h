@@ -46,12 +46,16 @@ typedef struct {
  * @param[in]  shifts       int32 [output_depth] requantization shifts (positive = left)
  * @param[in]  input        int8 [batches, input_height, input_width, input_depth]
  * @param[in]  filter       int8 [output_depth, filter_height, filter_width, filter_depth]
- * @param[in]  bias         int32 [output_depth], never NULL: the bias with the input offset folded in,
- *                          bias[o] + input_offset * sum(filter[o]) (see mcugen/ops/conv2d.py)
+ * @param[in]  folded_bias  int32 [output_depth]: the bias with the input offset folded in,
+ *                          bias[o] + input_offset * sum(filter[o]) (see mcugen/ops/conv2d.py); used where the
+ *                          window lies inside the input
+ * @param[in]  bias         int32 [output_depth], never NULL: the model's bias (zeros without one); used where
+ *                          the window crosses the border
  * @param[out] output       int8 [batches, output_height, output_width, output_depth]
  */
 void mcugen_conv2d_s8(const mcugen_conv2d_params *params, const int32_t *multipliers, const int32_t *shifts,
-                      const int8_t *input, const int8_t *filter, const int32_t *bias, int8_t *output);
+                      const int8_t *input, const int8_t *filter, const int32_t *folded_bias, const int32_t *bias,
+                      int8_t *output);
 
 #ifdef __cplusplus
 }

@@ -290,7 +290,7 @@ int wave_int8_invoke(void)
      *   in  '...lution;functional_1/conv2d_1/Squeeze~4bc34a67' int32[16] per-channel scales (16) [const]
      *   out  '...ution;functional_1/conv2d_1/Squeeze1~848ee76c' int8[1x64x1x16] scale 0.015319488 zp -128 [arena+0]
      */
-    mcugen_conv2d_s8(&wave_int8_op0_params, wave_int8_functional_1_conv2d_1_relu_multipliers, wave_int8_functional_1_conv2d_1_relu_shifts, ((int8_t *)(arena + 848)), wave_int8_conv2d_1_convolution, wave_int8_functional_1_conv2d_1_relu_bias, ((int8_t *)(arena + 0)));
+    mcugen_conv2d_s8(&wave_int8_op0_params, wave_int8_functional_1_conv2d_1_relu_multipliers, wave_int8_functional_1_conv2d_1_relu_shifts, ((int8_t *)(arena + 848)), wave_int8_conv2d_1_convolution, wave_int8_functional_1_conv2d_1_relu_bias, wave_int8_functional_1_conv2d_1_relu_border_bias, ((int8_t *)(arena + 0)));
     MCUGEN_PROFILE_MARK();
     /* op 1: MAX_POOL_2D (mcugen_max_pool2d_s8)
      *   in  '...ution;functional_1/conv2d_1/Squeeze1~848ee76c' int8[1x64x1x16] scale 0.015319488 zp -128 [arena+0]
@@ -304,7 +304,7 @@ int wave_int8_invoke(void)
      *   in  '...ctional_1/depthwise_conv2d_1/Squeeze~544fcf39' int32[16] per-channel scales (16) [const]
      *   out  '...tional_1/depthwise_conv2d_1/Squeeze1~d5b4da27' int8[1x32x1x16] scale 0.010968117 zp -128 [arena+528]
      */
-    mcugen_depthwise_conv2d_s8(&wave_int8_op2_params, wave_int8_depthwise_conv2d_1_relu_multipliers, wave_int8_depthwise_conv2d_1_relu_shifts, ((int8_t *)(arena + 0)), wave_int8_depthwise_conv2d_1_depthwise, wave_int8_depthwise_conv2d_1_relu_bias, ((int8_t *)(arena + 528)));
+    mcugen_depthwise_conv2d_s8(&wave_int8_op2_params, wave_int8_depthwise_conv2d_1_relu_multipliers, wave_int8_depthwise_conv2d_1_relu_shifts, ((int8_t *)(arena + 0)), wave_int8_depthwise_conv2d_1_depthwise, wave_int8_depthwise_conv2d_1_relu_bias, wave_int8_depthwise_conv2d_1_relu_border_bias, ((int8_t *)(arena + 528)));
     MCUGEN_PROFILE_MARK();
     /* op 3: CONV_2D (mcugen_conv2d_s8)
      *   in  '...tional_1/depthwise_conv2d_1/Squeeze1~d5b4da27' int8[1x32x1x16] scale 0.010968117 zp -128 [arena+528]
@@ -312,7 +312,7 @@ int wave_int8_invoke(void)
      *   in  '...tion;functional_1/conv2d_1_2/Squeeze~3ceac589' int32[16] per-channel scales (16) [const]
      *   out  '...ion;functional_1/conv2d_1_2/Squeeze1~64e68356' int8[1x32x1x16] scale 0.029980028 zp -63 [arena+512]
      */
-    mcugen_conv2d_s8(&wave_int8_op3_params, wave_int8_functional_1_conv2d_1_2_biasadd_multipliers, wave_int8_functional_1_conv2d_1_2_biasadd_shifts, ((int8_t *)(arena + 528)), wave_int8_conv2d_1_2_convolution, wave_int8_functional_1_conv2d_1_2_biasadd_bias, ((int8_t *)(arena + 512)));
+    mcugen_conv2d_s8(&wave_int8_op3_params, wave_int8_functional_1_conv2d_1_2_biasadd_multipliers, wave_int8_functional_1_conv2d_1_2_biasadd_shifts, ((int8_t *)(arena + 528)), wave_int8_conv2d_1_2_convolution, wave_int8_functional_1_conv2d_1_2_biasadd_bias, wave_int8_functional_1_conv2d_1_2_biasadd_bias, ((int8_t *)(arena + 512)));
     MCUGEN_PROFILE_MARK();
     /* op 4: ADD (mcugen_add_s8)
      *   in  '...ion;functional_1/conv2d_1_2/Squeeze1~64e68356' int8[1x32x1x16] scale 0.029980028 zp -63 [arena+512]
@@ -327,7 +327,7 @@ int wave_int8_invoke(void)
      *   in  '...tion;functional_1/conv2d_2_1/Squeeze~9f6bd5d8' int32[24] per-channel scales (24) [const]
      *   out  '...ion;functional_1/conv2d_2_1/Squeeze1~802a8f31' int8[1x16x1x24] scale 0.0453635938 zp -128 [arena+512]
      */
-    mcugen_conv2d_s8(&wave_int8_op5_params, wave_int8_functional_1_conv2d_2_1_relu_multipliers, wave_int8_functional_1_conv2d_2_1_relu_shifts, ((int8_t *)(arena + 0)), wave_int8_conv2d_2_1_convolution, wave_int8_functional_1_conv2d_2_1_relu_bias, ((int8_t *)(arena + 512)));
+    mcugen_conv2d_s8(&wave_int8_op5_params, wave_int8_functional_1_conv2d_2_1_relu_multipliers, wave_int8_functional_1_conv2d_2_1_relu_shifts, ((int8_t *)(arena + 0)), wave_int8_conv2d_2_1_convolution, wave_int8_functional_1_conv2d_2_1_relu_bias, wave_int8_functional_1_conv2d_2_1_relu_border_bias, ((int8_t *)(arena + 512)));
     MCUGEN_PROFILE_MARK();
     /* op 6: AVERAGE_POOL_2D (mcugen_avg_pool2d_s8)
      *   in  '...ion;functional_1/conv2d_2_1/Squeeze1~802a8f31' int8[1x16x1x24] scale 0.0453635938 zp -128 [arena+512]

@@ -48,6 +48,13 @@ const int8_t wave_int8_conv2d_1_convolution[240] MCUGEN_WEIGHTS_PLACE MCUGEN_ALI
     2, -71, -60, -68, 100, -127, -74, 12, -18, -101, 41, 68, -24, 72, 33, 114
 };
 
+/* op 0 (CONV_2D): border_bias */
+MCUGEN_ALIGN_BEGIN(16)
+const int32_t wave_int8_functional_1_conv2d_1_relu_border_bias[16] MCUGEN_WEIGHTS_PLACE MCUGEN_ALIGN_END(16) = {
+    -1484, -323, -1330, 773, -2996, 516, 4892, 1925,
+    -2695, 4423, -50, -3155, -5321, 1094, -2247, -2668
+};
+
 /* op 2 (DEPTHWISE_CONV_2D): multipliers */
 MCUGEN_ALIGN_BEGIN(16)
 const int32_t wave_int8_depthwise_conv2d_1_relu_multipliers[16] MCUGEN_WEIGHTS_PLACE MCUGEN_ALIGN_END(16) = {
@@ -75,6 +82,13 @@ const int8_t wave_int8_depthwise_conv2d_1_depthwise[48] MCUGEN_WEIGHTS_PLACE MCU
     127, 127, -127, -32, 127, -53, -82, -9, 121, 99, 122, -81, 79, 56, 56, 108,
     -44, 89, -95, 95, 18, 33, 127, -3, 40, -127, -55, -127, 127, -18, -20, 127,
     -37, 82, -120, -127, 60, -127, -92, 127, 127, 102, 127, 11, 8, -127, 127, -16
+};
+
+/* op 2 (DEPTHWISE_CONV_2D): border_bias */
+MCUGEN_ALIGN_BEGIN(16)
+const int32_t wave_int8_depthwise_conv2d_1_relu_border_bias[16] MCUGEN_WEIGHTS_PLACE MCUGEN_ALIGN_END(16) = {
+    5133, -99, 0, 2925, -2369, -1833, 215, 2390,
+    -1351, -3082, -1030, 7214, -945, 2372, -821, -328
 };
 
 /* op 3 (CONV_2D): multipliers */
@@ -218,6 +232,14 @@ const int8_t wave_int8_conv2d_2_1_convolution[1152] MCUGEN_WEIGHTS_PLACE MCUGEN_
     79, -67, 14, 21, 122, 88, -2, 24, 75, 21, -112, 57, 94, -22, 31, 30,
     11, -120, -8, 119, 17, 127, 23, 125, 74, 16, -48, -19, 8, -20, 91, 24,
     110, -64, -44, 45, 25, 11, 67, 73, 92, 74, -41, 11, 46, 40, 52, 73
+};
+
+/* op 5 (CONV_2D): border_bias */
+MCUGEN_ALIGN_BEGIN(16)
+const int32_t wave_int8_functional_1_conv2d_2_1_relu_border_bias[24] MCUGEN_WEIGHTS_PLACE MCUGEN_ALIGN_END(16) = {
+    2057, 259, -1836, -2501, 1332, -487, -735, 1208,
+    -1818, 2028, -2231, -1958, 470, 28, -2157, 1436,
+    481, 1529, -1457, -1577, 2580, 2425, 3531, 32
 };
 
 /* op 7 (FULLY_CONNECTED): multipliers */
