@@ -29,6 +29,7 @@ from mcugen.sanitize import c_comment, markdown_code, markdown_text, short_name,
 
 RUNTIME_PACKAGE = "mcugen.runtime"
 VALUES_PER_LINE = 16
+RUNTIME_INCLUDE_RE = re.compile(r'^#include "(mcugen_\w+\.h)"', re.MULTILINE)
 
 
 @dataclass
@@ -126,6 +127,13 @@ class _OpEmitter:
 
     def tensor(self, index: int) -> str:
         return self.project.tensor_expr(index)
+
+    def data(self, index: int) -> np.ndarray:
+        tensor = self.project.compiled.graph.tensors[index]
+        if not tensor.is_constant:
+            raise McugenError(f"op {self.op.index} ({self.op.kind}) asked for the values of non-constant tensor "
+                              f"{tensor.describe()}")
+        return tensor.data
 
     def const(self, suffix: str, values: np.ndarray, ctype: str) -> str:
         symbol = self.project.symbol(f"{self.const_part}_{suffix}" if self.const_part else "",
@@ -337,7 +345,9 @@ def render_project(compiled: Compiled, golden: Golden | None, command: str) -> d
     headers = {"mcugen_common.h"}
     for kernel in sorted(project.kernels):
         headers.add(f"{kernel}.h")
-        files[f"src/kernels/{kernel}.c"] = runtime.joinpath(f"{kernel}.c").read_text()
+        source = runtime.joinpath(f"{kernel}.c").read_text()
+        files[f"src/kernels/{kernel}.c"] = source
+        headers.update(RUNTIME_INCLUDE_RE.findall(source))  # shared runtime headers a kernel includes
     for header in sorted(headers):
         files[f"src/kernels/{header}"] = runtime.joinpath(header).read_text()
     include_dirs = list(INCLUDE_DIRS)

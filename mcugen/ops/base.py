@@ -27,6 +27,10 @@ class Emitter(Protocol):
     def tensor(self, index: int) -> str:
         """C expression of a typed pointer to tensor `index` (arena slot or const weight array)."""
 
+    def data(self, index: int) -> np.ndarray:
+        """The values of constant tensor `index`, for kernels that lay weights out their own way (a tensor whose
+        `tensor()` is never asked for is not written to the project)."""
+
     def const(self, suffix: str, values: np.ndarray, ctype: str) -> str:
         """Emit `static const <ctype> <op prefix>_<suffix>[]` in the weights file; return its symbol."""
 

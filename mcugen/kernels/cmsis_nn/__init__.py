@@ -1,8 +1,16 @@
-"""CMSIS-NN bindings, one module per op family. Importing this package registers them all."""
+"""Bindings of the cmsis-nn backend, one module per op family. Importing this package registers them all.
+
+Bindings of one op are tried in registration order, so mcugen's own Arm kernels (arm_dsp), which decline every
+layer they would not compute faster, are registered before CMSIS-NN's. arm_dsp therefore imports no other module
+of this package (that would register the other module's bindings first; tests/test_arm_dsp_kernels.py checks it).
+"""
 
 import importlib
 import pkgutil
 
-for _module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
-    if _module != "library":
-        importlib.import_module(f"{__name__}.{_module}")
+FIRST = ("arm_dsp",)  # tried before the CMSIS-NN bindings of the same op
+NOT_BINDINGS = ("library",)
+
+_others = sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name not in FIRST + NOT_BINDINGS)
+for _module in (*FIRST, *_others):
+    importlib.import_module(f"{__name__}.{_module}")

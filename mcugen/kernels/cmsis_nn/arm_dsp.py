@@ -1,0 +1,232 @@
+"""mcugen's own Arm kernels, bound under the cmsis-nn backend where they execute fewer instructions than CMSIS-NN.
+
+The cmsis-nn backend means "Arm-optimised kernels": CMSIS-NN's, plus mcugen's own (mcugen/runtime/mcugen_arm_*,
+C with ACLE intrinsics for the DSP extension) for the layers where they measure faster. These bindings are tried
+before CMSIS-NN's bindings of the same op (the order is set in mcugen/kernels/cmsis_nn/__init__.py) and only on
+cores with the DSP extension (Cortex-M4, M7, M33): on Helium and plain-C targets CMSIS-NN keeps every layer.
+
+What they do differently from CMSIS-NN:
+
+- The input offset is folded into the bias at compile time (exact integers), so inner loops are plain int8 dot
+  products; padded taps read the input zero point, which then contributes nothing.
+- Weights are laid out at compile time in the order the kernel reads them (four output channels interleaved), and
+  shallow filters are widened to int16 so that two taps cost one SMLAD.
+- Requantization takes four instructions (mcugen_arm_common.h) where two conditions, checked here per layer,
+  make that bit-exact with TFLite Micro's double rounding: every shift is a right shift (shift <= -1), and every
+  accumulator is below 2^30 in magnitude. The bound used needs no weights: |folded bias| + 128 * 128 * taps,
+  since every product of an int8 weight and an int8 input (padding included) is at most 128 * 128.
+
+Overlap of output and input: the shallow convolution reads the whole window of an output pixel (the valid taps,
+all channels) before it writes that pixel's channels, pixel after pixel, (the gap of mcugen/ops/streaming.py for one
+image; as arm_convolve_s8's im2col_block_gap with blocks of one pixel). The fully connected kernel reads
+the whole input row again for every group of four features, so its output gets a buffer of its own.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mcugen.ir import Op
+from mcugen.kernels.base import KernelBinding, Target, binding
+from mcugen.kernels.cmsis_nn.common import BACKEND
+from mcugen.ops.base import Emitter, c_int_array
+from mcugen.ops.conv2d import FILTER, INPUT, OUTPUT, ConvLayer, layer_input_shape, layer_output_shape
+from mcugen.ops.fully_connected import WEIGHTS, FullyConnectedLayer
+from mcugen.ops.streaming import NO_OVERLAP, overlap_gap, window_first_reads
+
+FAST_REQUANTIZE_BOUND = 1 << 30
+MAX_PRODUCT = 128 * 128  # |int8 * int8|
+GROUP = 4  # output channels per pass
+
+# CONV_2D layers the shallow kernel takes: few input channels (first layers), a window it gathers cheaply.
+SHALLOW_MAX_INPUT_DEPTH = 4
+SHALLOW_MAX_TAPS = 256
+
+
+def fast_requantize_problem(shifts: np.ndarray, folded_bias: np.ndarray, taps: int) -> str | None:
+    """Why mcugen_arm_requantize is not bit-exact for a layer (None when it is): see the module docstring."""
+    if int(np.max(shifts)) > -1:
+        return "a requantization shift is not a right shift"
+    bound = int(np.max(np.abs(np.asarray(folded_bias, dtype=np.int64)))) + MAX_PRODUCT * taps
+    if bound >= FAST_REQUANTIZE_BOUND:
+        return f"accumulators may reach {bound}, not below 2^30"
+    return None
+
+
+class ArmDspBinding(KernelBinding):
+    """A binding of one of mcugen's own Arm kernels under the cmsis-nn backend."""
+
+    backend = BACKEND
+
+
+def dsp_problem(target: Target) -> str | None:
+    return None if target.isa == "dsp" else f"needs the DSP extension (the target's code path is {target.isa})"
+
+
+def emit_requantization(emit: Emitter, multipliers: np.ndarray, shifts: np.ndarray) -> tuple[str, str]:
+    """(multipliers, right shifts) const arrays: the kernels take the right shift as a positive count."""
+    return (emit.const("multipliers", c_int_array(multipliers), "int32_t"),
+            emit.const("right_shifts", c_int_array(-np.asarray(shifts, dtype=np.int64)), "int32_t"))
+
+
+def _pad_columns(rows: np.ndarray, multiple: int) -> np.ndarray:
+    """`rows` [n, k] with zero columns appended up to a multiple of `multiple`."""
+    extra = (-rows.shape[1]) % multiple
+    return np.pad(rows, ((0, 0), (0, extra))) if extra else rows
+
+
+# ---- FULLY_CONNECTED -------------------------------------------------------------------------------------------
+
+
+def fully_connected_blocks(weights: np.ndarray) -> np.ndarray:
+    """The int8 weights [features, depth] in mcugen_arm_fully_connected_s8's order (its header)."""
+    weights = np.asarray(weights, dtype=np.int8)
+    features, depth = weights.shape
+    whole = depth // 4 * 4
+    parts = []
+    for start in range(0, features // GROUP * GROUP, GROUP):
+        group = weights[start:start + GROUP]
+        # [4 rows, D4 words, 4 bytes] -> [D4 words, 4 rows, 4 bytes]
+        parts.append(group[:, :whole].reshape(GROUP, -1, 4).transpose(1, 0, 2).reshape(-1))
+        if depth > whole:
+            parts.append(_pad_columns(group[:, whole:], 4).reshape(-1))
+    for row in weights[features // GROUP * GROUP:]:
+        parts.append(_pad_columns(row[None, :], 4).reshape(-1))
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int8)
+
+
+@binding
+class FullyConnectedArm(ArmDspBinding):
+    kind = "FULLY_CONNECTED"
+
+    def kernel_name(self, op: Op, layer: FullyConnectedLayer) -> str:
+        return "mcugen_arm_fully_connected_s8"
+
+    def supports(self, op: Op, layer: FullyConnectedLayer, target: Target) -> str | None:
+        problem = dsp_problem(target) or fast_requantize_problem(layer.shifts, layer.folded_bias, layer.input_depth)
+        return problem and f"{self.kernel_name(op, layer)}: {problem}"
+
+    def emit(self, op: Op, layer: FullyConnectedLayer, emit: Emitter) -> None:
+        name = self.kernel_name(op, layer)
+        emit.kernel(name)
+        params = emit.params("mcugen_arm_fully_connected_params", {
+            "batches": layer.batches,
+            "input_depth": layer.input_depth,
+            "output_depth": layer.output_depth,
+            "output_offset": layer.output_offset,
+            "activation_min": layer.activation_min,
+            "activation_max": layer.activation_max,
+        })
+        multipliers, right_shifts = emit_requantization(emit, layer.multipliers, layer.shifts)
+        weights = emit.const("weights", fully_connected_blocks(emit.data(op.inputs[WEIGHTS])), "int8_t")
+        bias = emit.const("bias", c_int_array(layer.folded_bias), "int32_t")
+        emit.call(name, params, multipliers, right_shifts, emit.tensor(op.inputs[INPUT]), weights, bias,
+                  emit.tensor(op.outputs[OUTPUT]))
+
+
+# ---- CONV_2D of a shallow input, DEPTHWISE_CONV_2D of a one-channel input ---------------------------------------
+
+
+def shallow_taps(layer: ConvLayer) -> int:
+    return layer.filter_height * layer.filter_width * layer.input_depth
+
+
+def shallow_weight_words(filters: np.ndarray) -> np.ndarray:
+    """Filters [channels, taps] (taps in (ky, kx, c) order) as mcugen_arm_conv2d_shallow_s8's int32 words of int16
+    pairs (its header)."""
+    filters = _pad_columns(np.asarray(filters, dtype=np.int64), 2)
+    channels, taps = filters.shape
+    low, high = filters[:, 0::2], filters[:, 1::2]
+    words = ((high & 0xFFFF) << 16 | (low & 0xFFFF)).astype(np.uint32).view(np.int32)  # [channels, pairs]
+    whole = channels // GROUP * GROUP
+    grouped = words[:whole].reshape(-1, GROUP, taps // 2).transpose(0, 2, 1).reshape(-1)
+    return np.concatenate([grouped, words[whole:].reshape(-1)])
+
+
+class _ShallowConv(ArmDspBinding):
+    def kernel_name(self, op: Op, layer: ConvLayer) -> str:
+        return "mcugen_arm_conv2d_shallow_s8"
+
+    def shape_problem(self, layer: ConvLayer) -> str | None:
+        raise NotImplementedError
+
+    def filters(self, weights: np.ndarray) -> np.ndarray:
+        """The filter tensor as [output channels, taps]."""
+        raise NotImplementedError
+
+    def supports(self, op: Op, layer: ConvLayer, target: Target) -> str | None:
+        problem = (dsp_problem(target) or self.shape_problem(layer)
+                   or fast_requantize_problem(layer.shifts, layer.folded_bias, shallow_taps(layer)))
+        return problem and f"{self.kernel_name(op, layer)}: {problem}"
+
+    def scratch_bytes(self, op: Op, layer: ConvLayer, target: Target) -> int:
+        return 4 * ((shallow_taps(layer) + 1) // 2)  # MCUGEN_ARM_CONV2D_SHALLOW_SCRATCH
+
+    def overlap(self, op: Op, layer: ConvLayer) -> list[tuple[int, int]]:
+        if layer.batches != 1:
+            return [(INPUT, NO_OVERLAP)]
+        # Pixel by pixel: the valid taps of the window (all channels, from channel 0) read, then its channels written.
+        first_reads = window_first_reads(layer_input_shape(layer), layer_output_shape(layer), layer.filter_hw,
+                                         (layer.stride_height, layer.stride_width),
+                                         (layer.dilation_height, layer.dilation_width),
+                                         (layer.pad_top, layer.pad_left))
+        return [(INPUT, overlap_gap(first_reads, layer.output_depth))]
+
+    def emit(self, op: Op, layer: ConvLayer, emit: Emitter) -> None:
+        name = self.kernel_name(op, layer)
+        emit.kernel(name)
+        params = emit.params("mcugen_arm_conv2d_shallow_params", {
+            "batches": layer.batches,
+            "input_height": layer.input_height,
+            "input_width": layer.input_width,
+            "input_depth": layer.input_depth,
+            "filter_height": layer.filter_height,
+            "filter_width": layer.filter_width,
+            "output_height": layer.output_height,
+            "output_width": layer.output_width,
+            "output_depth": layer.output_depth,
+            **layer.window,
+            "pad_value": -layer.input_offset,
+            "output_offset": layer.output_offset,
+            "activation_min": layer.activation_min,
+            "activation_max": layer.activation_max,
+        })
+        multipliers, right_shifts = emit_requantization(emit, layer.multipliers, layer.shifts)
+        words = shallow_weight_words(self.filters(np.asarray(emit.data(op.inputs[FILTER]))))
+        weights = emit.const("weights", words, "int32_t")
+        bias = emit.const("bias", c_int_array(layer.folded_bias), "int32_t")
+        emit.call(name, params, multipliers, right_shifts, emit.tensor(op.inputs[INPUT]), weights, bias,
+                  emit.tensor(op.outputs[OUTPUT]), emit.scratch())
+
+
+@binding
+class Conv2DShallowArm(_ShallowConv):
+    kind = "CONV_2D"
+
+    def shape_problem(self, layer: ConvLayer) -> str | None:
+        if layer.groups != 1:
+            return "grouped convolution"
+        if layer.input_depth > SHALLOW_MAX_INPUT_DEPTH or shallow_taps(layer) > SHALLOW_MAX_TAPS:
+            return (f"needs at most {SHALLOW_MAX_INPUT_DEPTH} input channels and {SHALLOW_MAX_TAPS} taps "
+                    f"(has {layer.input_depth} and {shallow_taps(layer)})")
+        return None
+
+    def filters(self, weights: np.ndarray) -> np.ndarray:
+        return weights.reshape(weights.shape[0], -1)  # OHWI
+
+
+@binding
+class DepthwiseOneChannelArm(_ShallowConv):
+    kind = "DEPTHWISE_CONV_2D"
+
+    def shape_problem(self, layer: ConvLayer) -> str | None:
+        if layer.input_depth != 1:
+            return f"needs a one-channel input (has {layer.input_depth})"
+        if shallow_taps(layer) > SHALLOW_MAX_TAPS:
+            return f"needs at most {SHALLOW_MAX_TAPS} taps (has {shallow_taps(layer)})"
+        return None
+
+    def filters(self, weights: np.ndarray) -> np.ndarray:
+        # [1, kh, kw, multiplier] -> [multiplier, kh * kw]: with one input channel, output channel m is the
+        # convolution with filter m.
+        return weights.reshape(-1, weights.shape[-1]).T

@@ -1,0 +1,46 @@
+/**
+ * @file mcugen_arm_fully_connected_s8.h
+ * @brief FULLY_CONNECTED on int8 tensors for Cortex-M cores with the DSP extension: four output features per pass
+ *        over the input, each input word loaded and sign-extended once for all four.
+ */
+#ifndef MCUGEN_ARM_FULLY_CONNECTED_S8_H
+#define MCUGEN_ARM_FULLY_CONNECTED_S8_H
+
+#include <stdint.h>
+
+/** Sizes, offsets and clamp bounds of one fully connected layer, all computed at compile time. */
+typedef struct {
+    int32_t batches;        /**< rows of the input: its size / input_depth */
+    int32_t input_depth;    /**< features per row (the weights' inner dimension) */
+    int32_t output_depth;   /**< output features (the weights' outer dimension) */
+    int32_t output_offset;  /**< the output zero point */
+    int32_t activation_min; /**< fused activation clamp, in output quantized units */
+    int32_t activation_max;
+} mcugen_arm_fully_connected_params;
+
+/**
+ * @brief output[b, o] = clamp(requantize_o(bias[o] + sum_i weights[o, i] * input[b, i]) + output_zero_point),
+ *        the input offset being folded into the bias.
+ *
+ * Weights are blocked at compile time (mcugen/kernels/cmsis_nn/arm_dsp.py, fully_connected_blocks), with
+ * D = input_depth, D4 = D / 4 and t = D % 4:
+ * - each group of four output features o..o+3 (output_depth / 4 groups): D4 blocks of 16 bytes, block j holding
+ *   the words weights[o + r, 4j .. 4j+3] for r = 0..3, then, when t > 0, 16 bytes: for r = 0..3 the last t weights
+ *   of feature o + r, zero-padded to 4 bytes;
+ * - then each remaining feature (output_depth % 4 of them): its D weights zero-padded to a multiple of 4 bytes.
+ * The array is 4-byte aligned.
+ *
+ * @param[in]  params        sizes, see mcugen_arm_fully_connected_params
+ * @param[in]  multipliers   int32 [output_depth] Q31 requantization multipliers
+ * @param[in]  right_shifts  int32 [output_depth] rounding right shifts, each in [1, 31]
+ * @param[in]  input         int8 [batches, input_depth]
+ * @param[in]  weights       int8, blocked as above
+ * @param[in]  bias          int32 [output_depth]: bias[o] + input_offset * sum(weights[o]); every accumulator
+ *                           stays below 2^30 in magnitude (mcugen_arm_common.h)
+ * @param[out] output        int8 [batches, output_depth]
+ */
+void mcugen_arm_fully_connected_s8(const mcugen_arm_fully_connected_params *params, const int32_t *multipliers,
+                                   const int32_t *right_shifts, const int8_t *input, const int8_t *weights,
+                                   const int32_t *bias, int8_t *output);
+
+#endif /* MCUGEN_ARM_FULLY_CONNECTED_S8_H */
