@@ -120,3 +120,46 @@ def test_channel_by_channel_gap_holds_for_blocked_kernels(params, block):
     gap = overlap_gap(first)
     trace = _trace(in_shape, out_shape, (kh, kw), (sh, sw), (ph, pw), channel_reads)
     assert _violations(_blocked(trace, out_c, block), gap) == 0
+
+
+def _max_pool_in_shared_memory(x: np.ndarray, k, stride, pad, out_hw, gap: int) -> np.ndarray:
+    """arm_max_pool_s8's access order run on one byte array where the output starts `gap` bytes below the input:
+    per output pixel, copy the first valid window pixel into the output pixel, then raise it to the others."""
+    in_h, in_w, channels = x.shape
+    out_h, out_w = out_hw
+    base = max(gap, 0)
+    memory = np.zeros(base + x.size + 2 * out_h * out_w * channels + abs(gap), dtype=np.int16)
+    memory[base:base + x.size] = x.reshape(-1)
+    out = base - gap
+    for oy in range(out_h):
+        for ox in range(out_w):
+            dst = out + (oy * out_w + ox) * channels
+            first = True
+            for ky in range(k[0]):
+                for kx in range(k[1]):
+                    iy, ix = oy * stride[0] - pad[0] + ky, ox * stride[1] - pad[1] + kx
+                    if 0 <= iy < in_h and 0 <= ix < in_w:
+                        src = base + (iy * in_w + ix) * channels
+                        window = memory[src:src + channels].copy()
+                        memory[dst:dst + channels] = window if first else np.maximum(memory[dst:dst + channels],
+                                                                                      window)
+                        first = False
+    return memory[out:out + out_h * out_w * channels].copy()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 7), st.integers(1, 7), st.integers(1, 3), st.integers(1, 3), st.integers(1, 3),
+       st.integers(1, 3), st.integers(0, 1), st.integers(1, 4), st.integers(0, 2**31))
+def test_max_pool_gap_with_writes_during_reads(in_h, in_w, kh, kw, sh, sw, same, channels, seed):
+    ph, pw = (min(kh // 2, kh - 1), min(kw // 2, kw - 1)) if same else (0, 0)
+    out_h, out_w = (in_h + 2 * ph - kh) // sh + 1, (in_w + 2 * pw - kw) // sw + 1
+    if out_h < 1 or out_w < 1:
+        return
+    x = np.random.default_rng(seed).integers(-128, 128, size=(in_h, in_w, channels))
+    reference = _max_pool_in_shared_memory(x, (kh, kw), (sh, sw), (ph, pw), (out_h, out_w), gap=1 << 20)
+    pixels = window_first_reads((1, in_h, in_w, channels), (1, out_h, out_w, channels), (kh, kw), (sh, sw), (1, 1),
+                                (ph, pw))
+    gap = overlap_gap(pixels, out_itemsize=channels, writes_while_reading=True)
+    gap = max(gap, -out_h * out_w * channels)  # "any overlap": place the output wholly above the input's start
+    shared = _max_pool_in_shared_memory(x, (kh, kw), (sh, sw), (ph, pw), (out_h, out_w), gap=gap)
+    assert np.array_equal(shared, reference)

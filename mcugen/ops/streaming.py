@@ -46,14 +46,18 @@ def window_first_reads(in_shape: tuple[int, ...], out_shape: tuple[int, ...], fi
     return np.where(empty, _NO_READ, first).reshape(-1)
 
 
-def overlap_gap(first_reads: np.ndarray, out_itemsize: int = 1) -> int:
-    """The gap for a kernel writing element e (out_itemsize bytes) after reading from first_reads[e] onwards."""
+def overlap_gap(first_reads: np.ndarray, out_itemsize: int = 1, writes_while_reading: bool = False) -> int:
+    """The gap for a kernel writing element e (out_itemsize bytes) after reading from first_reads[e] onwards.
+
+    With `writes_while_reading`, element e's bytes may be written before e has read all it needs (a kernel that
+    accumulates in its output): e's writes must then also stay below e's own first read."""
     count = first_reads.size
-    if count < 2:
+    if count < 2 and not writes_while_reading:
         return -(1 << 62)  # a single element: everything is read before anything is written
-    # Smallest input byte read by any element after e.
-    later = np.minimum.accumulate(first_reads[::-1])[::-1][1:]
-    last_written = (np.arange(count - 1, dtype=np.int64) + 1) * out_itemsize - 1
+    # Smallest input byte read by any element after e (from e on, when e writes while it reads).
+    suffix_min = np.minimum.accumulate(first_reads[::-1])[::-1]
+    later = suffix_min if writes_while_reading else suffix_min[1:]
+    last_written = (np.arange(later.size, dtype=np.int64) + 1) * out_itemsize - 1
     constrained = later < _NO_READ
     if not constrained.any():
         return -(1 << 62)

@@ -6,9 +6,12 @@ sum > 0 ? (sum + count / 2) / count : (sum - count / 2) / count, then clamps. Th
 a time into an int32 per channel in `ctx->buf` (arm_avgpool_s8_get_buffer_size_dsp: 4 bytes per channel) with a
 saturating add, which cannot saturate for int8 inputs under windows of fewer than 2^24 elements.
 
-arm_max_pool_s8 copies the first window pixel into the output, raises it to the maximum of the others there, and
-clamps the whole image at the end; both kernels therefore get no overlap with their input (the portable kernels'
-proofs do not carry over, and arm_max_pool_s8's memcpy may not be given overlapping buffers).
+arm_max_pool_s8 walks the output pixels in order; for each it copies the first valid window pixel (all channels)
+into the output pixel, raises it to the maximum of the window's other pixels there, and clamps the whole image at
+the end (reading only the output). Output pixel p is thus written while p's own window is still being read: it may
+overlap the input only below the first byte that p or any later pixel reads, which `overlap_gap(...,
+writes_while_reading=True)` computes with the pixel as the element (and which keeps the memcpy's buffers
+disjoint). arm_avgpool_s8's code paths differ in their order, so it gets no overlap.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from mcugen.kernels.base import Target, binding
 from mcugen.kernels.cmsis_nn.common import CmsisNNBinding, activation, context, dims, tile
 from mcugen.ops.base import Emitter
 from mcugen.ops.pool2d import INPUT, OUTPUT, PoolLayer
+from mcugen.ops.streaming import overlap_gap, window_first_reads
 
 MAX_WINDOW = 1 << 24  # window elements below which the DSP path's int32 sums of int8 values cannot saturate
 
@@ -63,3 +67,10 @@ class AveragePool2DCmsisNN(_PoolCmsisNN):
 class MaxPool2DCmsisNN(_PoolCmsisNN):
     kind = "MAX_POOL_2D"
     function = "arm_max_pool_s8"
+
+    def overlap(self, op: Op, layer: PoolLayer) -> list[tuple[int, int]]:
+        if layer.batches != 1:
+            return []
+        pixels = window_first_reads(layer.input_shape, layer.output_shape, layer.filter_hw,
+                                    (layer.stride_height, layer.stride_width), (1, 1), (layer.pad_top, layer.pad_left))
+        return [(INPUT, overlap_gap(pixels, out_itemsize=layer.channels, writes_while_reading=True))]
