@@ -1,0 +1,49 @@
+"""One-op test models of the layer ops (TRANSPOSE_CONV, BATCH_MATMUL, SVDF, UNIDIRECTIONAL_SEQUENCE_LSTM), built
+with tests/modelgen.py's ModelBuilder from a seed: random weights, random quantization."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from modelgen import ModelBuilder, _bias, _channel_scales, _output_scale, _output_size, _random_weights, _rng
+
+
+def transpose_conv_model(*, input_shape: Sequence[int] = (1, 4, 4, 3), out_channels: int = 4,
+                         kernel: tuple[int, int] = (3, 3), stride: tuple[int, int] = (2, 2),
+                         padding: str = "SAME", activation: str = "NONE", per_channel: bool = True,
+                         bias: bool = True, seed: int = 0, output_hw: tuple[int, int] | None = None) -> bytes:
+    """A single TRANSPOSE_CONV. Filter OHWI int8, bias int32; the output size defaults to the one whose
+    convolution with the same filter, stride and padding gives back the input size."""
+    rng = _rng(seed)
+    batches, in_h, in_w, in_c = input_shape
+    k_h, k_w = kernel
+    if output_hw is None:
+        if padding == "SAME":
+            output_hw = (in_h * stride[0], in_w * stride[1])
+        else:
+            output_hw = ((in_h - 1) * stride[0] + k_h, (in_w - 1) * stride[1] + k_w)
+    in_scale, in_zp = float(rng.uniform(0.01, 0.1)), int(rng.integers(-20, 21))
+    w_scales = _channel_scales(rng, out_channels, per_channel, 0.02)
+    # Each output sums about k_h * k_w * in_c / (stride_h * stride_w) products.
+    depth = max(1, k_h * k_w * in_c // (stride[0] * stride[1]))
+    out_scale = _output_scale(depth, in_scale, float(np.mean(w_scales)))
+    b = ModelBuilder("transpose_conv")
+    out_shape = (batches, output_hw[0], output_hw[1], out_channels)
+    shape = b.add_tensor("output_shape", (4,), "int32", data=np.array(out_shape, dtype=np.int32))
+    w = b.add_tensor("filter", (out_channels, k_h, k_w, in_c), scale=w_scales, zero_point=[0] * len(w_scales),
+                     data=_random_weights(rng, (out_channels, k_h, k_w, in_c)))
+    x = b.add_tensor("input", input_shape, scale=in_scale, zero_point=in_zp)
+    inputs = [shape, w, x]
+    if bias:
+        values, scales = _bias(rng, out_channels, in_scale, w_scales, 3000)
+        inputs.append(b.add_tensor("bias", (out_channels,), "int32", scale=scales, zero_point=[0] * len(scales),
+                                   data=values))
+    y = b.add_tensor("output", out_shape, scale=out_scale, zero_point=int(rng.integers(-10, 11)))
+    b.add_op("TRANSPOSE_CONV", inputs, [y], version=4 if activation != "NONE" else 3, padding=padding,
+             stride_w=stride[1], stride_h=stride[0], fused_activation_function=activation)
+    b.inputs, b.outputs = [x], [y]
+    return b.build()
+
+
+__all__ = ["transpose_conv_model", "_output_size"]
