@@ -46,4 +46,29 @@ def transpose_conv_model(*, input_shape: Sequence[int] = (1, 4, 4, 3), out_chann
     return b.build()
 
 
-__all__ = ["transpose_conv_model", "_output_size"]
+
+
+
+def batch_matmul_model(*, lhs_shape: Sequence[int] = (2, 3, 4), rhs_shape: Sequence[int] = (2, 4, 5),
+                       adj_x: bool = False, adj_y: bool = False, constant_rhs: bool = False,
+                       seed: int = 0) -> bytes:
+    """A single BATCH_MATMUL of int8 operands with random per-tensor quantization (non-zero zero points); with
+    `constant_rhs` the right operand is a constant tensor."""
+    rng = _rng(seed)
+    rank = max(len(lhs_shape), len(rhs_shape))
+    ext_l = (1,) * (rank - len(lhs_shape)) + tuple(lhs_shape)
+    ext_r = (1,) * (rank - len(rhs_shape)) + tuple(rhs_shape)
+    rows, depth = (ext_l[-1], ext_l[-2]) if adj_x else (ext_l[-2], ext_l[-1])
+    cols = ext_r[-2] if adj_y else ext_r[-1]
+    out_shape = tuple(max(a, b) for a, b in zip(ext_l[:-2], ext_r[:-2])) + (rows, cols)
+    s_l, s_r = float(rng.uniform(0.01, 0.1)), float(rng.uniform(0.01, 0.1))
+    b = ModelBuilder("batch_matmul")
+    lhs = b.add_tensor("lhs", lhs_shape, scale=s_l, zero_point=int(rng.integers(-20, 21)))
+    rhs = b.add_tensor("rhs", rhs_shape, scale=s_r, zero_point=int(rng.integers(-20, 21)),
+                       data=_random_weights(rng, rhs_shape) if constant_rhs else None)
+    y = b.add_tensor("output", out_shape, scale=_output_scale(depth, s_l, s_r),
+                     zero_point=int(rng.integers(-10, 11)))
+    b.add_op("BATCH_MATMUL", [lhs, rhs], [y], options_type="BatchMatMulOptions", adj_x=adj_x,
+             adj_y=adj_y)
+    b.inputs, b.outputs = ([lhs] if constant_rhs else [lhs, rhs]), [y]
+    return b.build()
