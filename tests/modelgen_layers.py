@@ -72,3 +72,36 @@ def batch_matmul_model(*, lhs_shape: Sequence[int] = (2, 3, 4), rhs_shape: Seque
              adj_y=adj_y)
     b.inputs, b.outputs = ([lhs] if constant_rhs else [lhs, rhs]), [y]
     return b.build()
+
+
+def _variable(b: ModelBuilder, name: str, shape: Sequence[int], dtype: str, scale: float, zero_point: int) -> int:
+    """A variable tensor (TFLite's is_variable: state kept across invokes), with no buffer."""
+    index = b.add_tensor(name, shape, dtype, scale=scale, zero_point=zero_point)
+    b.tensors[index].isVariable = True
+    return index
+
+
+def svdf_model(*, batches: int = 1, input_size: int = 8, units: int = 4, rank: int = 2, memory: int = 5,
+               seed: int = 0) -> bytes:
+    """A single SVDF: int8 input/output and feature weights, int16 time weights and activation state (a variable
+    tensor), int32 bias; scales chosen so the state and the output use a good part of their range."""
+    rng = _rng(seed)
+    filters = units * rank
+    in_s, in_zp = float(rng.uniform(0.01, 0.1)), int(rng.integers(-20, 21))
+    wf_s = float(rng.uniform(0.005, 0.02))
+    st_s = in_s * wf_s * 74.0 * 74.0 * np.sqrt(input_size) / float(rng.uniform(1000, 6000))
+    wt_s = float(rng.uniform(0.5, 2.0)) / 32768.0
+    out_s = st_s * wt_s * 3000.0 * 19000.0 * np.sqrt(memory * rank) / 45.0
+    b = ModelBuilder("svdf")
+    x = b.add_tensor("input", (batches, input_size), scale=in_s, zero_point=in_zp)
+    feature = b.add_tensor("weights_feature", (filters, input_size), scale=wf_s, zero_point=0,
+                           data=_random_weights(rng, (filters, input_size)))
+    time = b.add_tensor("weights_time", (filters, memory), "int16", scale=wt_s, zero_point=0,
+                        data=rng.integers(-32767, 32768, size=(filters, memory)))
+    bias = b.add_tensor("bias", (units,), "int32", scale=float(np.float32(st_s) * np.float32(wt_s)), zero_point=0,
+                        data=rng.integers(-20000, 20001, size=units))
+    state = _variable(b, "activation_state", (batches, memory * filters), "int16", st_s, 0)
+    y = b.add_tensor("output", (batches, units), scale=out_s, zero_point=int(rng.integers(-10, 11)))
+    b.add_op("SVDF", [x, feature, time, bias, state], [y], options_type="SVDFOptions", rank=rank)
+    b.inputs, b.outputs = [x], [y]
+    return b.build()
