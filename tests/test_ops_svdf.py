@@ -3,6 +3,8 @@ order; the state array outside the arena; what check refuses."""
 
 from __future__ import annotations
 
+import subprocess
+
 import numpy as np
 import pytest
 from conftest import requires_arm
@@ -10,9 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from modelgen_layers import svdf_model
 
+from mcugen import targets
 from mcugen.codegen import render_project
 from mcugen.compiler import compile_model
-from mcugen.golden import make_inputs
+from mcugen.emulate.qemu import run_host
+from mcugen.golden import golden_vectors, make_inputs
+from mcugen.outdir import write_project
 from mcugen.ops import lowering_for
 from mcugen.reader import read_model_bytes
 from mcugen.reference import run_reference
@@ -100,3 +105,37 @@ def test_check_refuses_a_bias_of_the_wrong_scale():
     bias.quant.scale = bias.quant.scale * 2 + 1e-3
     problems = _problems(graph)
     assert len(problems) == 1 and "expected state scale times time weights scale" in problems[0]
+
+
+RESET_MAIN = r"""
+#include <stdio.h>
+#include "NAME.h"
+#include "NAME_selftest.h"
+
+static void print_line(const char *line) { puts(line); }
+
+/* The self-test runs its vectors as one sequence from the start state: a second run passes only after a reset. */
+int main(void)
+{
+    if (NAME_selftest(print_line) != 0) return 1;
+    if (NAME_selftest(print_line) == 0) return 2;
+    NAME_reset();
+    return NAME_selftest(print_line) != 0 ? 3 : 0;
+}
+"""
+
+
+def test_reset_returns_the_state_to_its_start(tmp_path):
+    model = svdf_model(memory=3, seed=8)
+    compiled = compile_model(model, board="host", host=True)
+    name = compiled.graph.name
+    project = write_project(render_project(compiled, golden_vectors(compiled, model, 4, 1), command="test"),
+                            tmp_path / "project")
+    (project / "src" / "main.c").write_text(RESET_MAIN.replace("NAME", name))
+    _, sources = targets.project_sources(project)
+    exe = tmp_path / "reset"
+    includes = [f"-I{d}" for d in targets.project_includes(project)]
+    subprocess.run(["cc", *targets.COMMON_CFLAGS, *includes, *sources, "-o", str(exe), "-lm"], check=True,
+                   cwd=project)
+    result = run_host(exe)
+    assert result.returncode == 0, result.stdout
