@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from modelgen import ModelBuilder, _bias, _channel_scales, _output_scale, _output_size, _random_weights, _rng
+from modelgen import ModelBuilder, _bias, _channel_scales, _output_scale, _random_weights, _rng
 
 
 def transpose_conv_model(*, input_shape: Sequence[int] = (1, 4, 4, 3), out_channels: int = 4,
@@ -44,9 +44,6 @@ def transpose_conv_model(*, input_shape: Sequence[int] = (1, 4, 4, 3), out_chann
              stride_w=stride[1], stride_h=stride[0], fused_activation_function=activation)
     b.inputs, b.outputs = [x], [y]
     return b.build()
-
-
-
 
 
 def batch_matmul_model(*, lhs_shape: Sequence[int] = (2, 3, 4), rhs_shape: Sequence[int] = (2, 4, 5),
