@@ -21,9 +21,10 @@ from mcugen import __version__, ops
 from mcugen.compiler import Compiled
 from mcugen.errors import InternalError
 from mcugen.golden import Golden, input_streams
-from mcugen.ir import DTYPES, Op, Tensor
+from mcugen.ir import DTYPES, RESOURCE, Op, Tensor
 from mcugen.kernels.cmsis_nn import library as cmsis_library
 from mcugen.kernels.cmsis_nn.library import CmsisNN
+from mcugen.ops.state import state_bytes
 from mcugen.outdir import write_project  # noqa: F401  (part of this module's interface)
 from mcugen.sanitize import c_comment, markdown_code, markdown_text, short_name, symbol_part
 
@@ -51,7 +52,7 @@ class OpCode:
 ARENA_VARIABLE = "arena"
 # Symbols of the public API (after the `<name>_` prefix): a constant named after a tensor never takes one of these.
 API_SYMBOLS = ("arena", "arena_storage", "at", "init", "invoke", "input", "output", "input_bytes", "output_bytes",
-               "selftest", "model_hash", "profile_mark")
+               "selftest", "model_hash", "profile_mark", "state", "reset", "fresh")
 
 
 @dataclass
@@ -68,6 +69,9 @@ class _Project:
         tensor = self.compiled.graph.tensors[index]
         if tensor.is_constant:
             return self.weight(tensor)
+        if tensor.dtype == RESOURCE:  # a variable handle: the variable's bytes in the persistent state region
+            variable = self.compiled.graph.variables[self.compiled.graph.variable_of[index]]
+            return f"((uint8_t *)({self.compiled.graph.name}_state + {variable.offset}))"
         offset = self.compiled.offset(index)
         return f"(({tensor.ctype} *)({self.arena_symbol} + {offset}))"
 
@@ -283,6 +287,9 @@ def _op_comment(compiled: Compiled, op: Op, kernel: str, project: _Project) -> l
                 tensor = graph.tensors[t]
                 if tensor.is_constant:
                     where = project.weight_symbols.get(t, "const")
+                elif tensor.dtype == RESOURCE:
+                    variable = graph.variables[graph.variable_of[t]]
+                    where = f"variable '{variable.key}' at state+{variable.offset}"
                 else:
                     where = f"arena+{compiled.offset(t)}"
                 lines.append(f"  {role}  {_tensor_label(tensor)} [{where}]")
@@ -303,6 +310,7 @@ def render_project(compiled: Compiled, golden: Golden | None, command: str) -> d
         choice.binding.emit(op, choice.layer, emitter)
         op_code.append(OpCode(_op_comment(compiled, op, choice.kernel, project), emitter.lines))
     head = banner(compiled, command)
+    variables = _variable_records(compiled, project)
     inputs = [_io_record(compiled, i, t) for i, t in enumerate(graph.inputs)]
     outputs = [_io_record(compiled, i, t) for i, t in enumerate(graph.outputs)]
     context = {
@@ -329,6 +337,8 @@ def render_project(compiled: Compiled, golden: Golden | None, command: str) -> d
         "streams": _stream_records(graph),
         "ram_check": compiled.fit.ram_over <= 0,
         "version": __version__,
+        "variables": variables,
+        "state_size": state_bytes(graph),
     }
     env = _environment()
     files: dict[str, str | bytes] = {
@@ -361,6 +371,22 @@ def render_project(compiled: Compiled, golden: Golden | None, command: str) -> d
     if plot is not None:
         files["report/arena.svg"] = plot
     return files
+
+
+def _variable_records(compiled: Compiled, project: _Project) -> list[dict[str, object]]:
+    """The resource variables of a stateful model: where each lives in the state region and what reset() puts
+    there (a constant of the weights file, or zeros)."""
+    records = []
+    for index, variable in enumerate(compiled.graph.variables):
+        initial = None
+        if variable.initial is not None:
+            raw = np.frombuffer(np.ascontiguousarray(variable.initial).astype(
+                variable.initial.dtype.newbyteorder("<")).tobytes(), dtype=np.uint8)
+            initial = project.add_const(project.symbol(f"{symbol_part(variable.key)}_initial", f"variable{index}"),
+                                        raw, "uint8_t", f"initial value of variable '{variable.key}'")
+        records.append({"key": c_comment(variable.key), "offset": variable.offset, "bytes": variable.nbytes,
+                        "tensor": c_comment(_tensor_label(variable.tensor)), "initial": initial})
+    return records
 
 
 def _cmsis_nn_context(compiled: Compiled, project: _Project) -> dict[str, object] | None:
@@ -484,5 +510,9 @@ def report(compiled: Compiled) -> dict[str, object]:
             for position, i in enumerate(plan.order)
         ],
         "tensors": tensors,
+        "state": {
+            "size": state_bytes(graph),
+            "variables": [{"key": v.key, "offset": v.offset, "bytes": v.nbytes} for v in graph.variables],
+        },
         "warnings": compiled.warnings,
     }

@@ -16,6 +16,7 @@ from mcugen.errors import BoardError, InternalError, McugenError, UnsupportedMod
 from mcugen.kernels.base import BACKENDS, KernelChoice, Target, choose
 from mcugen.kernels.cmsis_nn.library import CmsisNN, CmsisNNError, isa_of, locate
 from mcugen.ir import DTYPES, Graph, Op
+from mcugen.ops.state import CONTROL_FLOW, CONTROL_FLOW_HINT, resolve_variables, state_bytes
 from mcugen.planner import Plan, Problem, Step, plan, verify_plan
 from mcugen.reader import read_model, read_model_bytes
 from mcugen.validate import graph_problems, operator_problems
@@ -123,9 +124,10 @@ def compile_graph(graph: Graph, board: str | Board = "qemu-m4", alignment: int =
     check_alignment(alignment)
     board = board if isinstance(board, Board) else get_board(board)
     target, notices = kernel_target(board, kernels, cmsis_nn, host)
+    resolve_variables(graph)
     check_supported(graph)
     fold_constant_aliases(graph)
-    steps = [op for op in graph.ops if not ops.lowering_for(op.kind).is_alias]
+    steps = [op for op in graph.ops if emits_code(op)]
     choices = choose_kernels(graph, steps, target)
     problem, buffer_of = build_problem(graph, alignment, steps, choices, target)
     arena_plan = plan(problem)
@@ -209,6 +211,8 @@ def check_supported(graph: Graph) -> None:
         lines.append(f"{source}: {len(unsupported)} op(s) that mcugen does not support:")
         lines.extend(unsupported)
         lines.append(f"  supported ops: {', '.join(ops.supported_ops())}")
+        if any(op.kind in CONTROL_FLOW and ops.lowering_for(op.kind) is None for op in graph.ops):
+            lines.append(f"  ({CONTROL_FLOW_HINT})")
     if problems:
         lines.append(f"{source}: {len(problems)} unsupported parameter(s) or tensor(s):")
         lines.extend(problems)
@@ -219,6 +223,11 @@ def check_supported(graph: Graph) -> None:
 def _is_float_model(graph: Graph) -> bool:
     """No quantized tensor anywhere: a float32 model that was converted without integer quantization."""
     return not any(t.dtype in ("int8", "uint8", "int16") for t in graph.tensors)
+
+
+def emits_code(op: Op) -> bool:
+    lowering = ops.lowering_for(op.kind)
+    return not (lowering.is_alias or lowering.no_code)
 
 
 def fold_constant_aliases(graph: Graph) -> None:
@@ -274,6 +283,8 @@ def build_problem(graph: Graph, alignment: int, steps: list[Op], choices: list[K
         graph_outputs=tuple(dict.fromkeys(buffer_of[t] for t in graph.outputs)),
         names=names,
         alignment=alignment,
+        # Reads and assignments of variables depend on each other in ways buffers do not show: keep file order.
+        keep_order=bool(graph.variables),
     )
     return problem, buffer_of
 
@@ -287,7 +298,7 @@ def memory_fit(graph: Graph, choices: list[KernelChoice], arena_plan: Plan, boar
     weights = weight_bytes(graph)
     return MemoryFit(
         arena=arena_plan.arena_size,
-        ram_needed=arena_plan.arena_size + STACK_ESTIMATE + RUNTIME_RAM_ESTIMATE,
+        ram_needed=arena_plan.arena_size + state_bytes(graph) + STACK_ESTIMATE + RUNTIME_RAM_ESTIMATE,
         ram_available=board.ram_bytes,
         weights=weights,
         flash_needed=weights + RUNTIME_FLASH_ESTIMATE + KERNEL_FLASH_ESTIMATE * len(kernels),

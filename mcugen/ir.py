@@ -96,6 +96,24 @@ class Op:
 
 
 @dataclass
+class Variable:
+    """A resource variable (VAR_HANDLE / READ_VARIABLE / ASSIGN_VARIABLE): bytes that survive between invokes.
+
+    Variables live in their own persistent region, never in the arena. `offset` is the variable's place in that
+    region; `initial` the bytes the initialiser (CALL_ONCE) assigns, or None (zeros)."""
+
+    key: str  # container/shared_name, as TFLite Micro identifies the variable
+    nbytes: int
+    tensor: Tensor  # a tensor of the main graph with the variable's type, shape and quantization
+    offset: int = 0
+    initial: np.ndarray | None = None
+
+
+# Tensors of this type are handles to resource variables: they hold no data in the arena.
+RESOURCE = "resource"
+
+
+@dataclass
 class Graph:
     name: str  # C identifier derived from the file name
     tensors: list[Tensor]
@@ -105,6 +123,9 @@ class Graph:
     source: str = ""  # path of the .tflite file
     sha256: str = ""
     description: str = ""
+    subgraphs: list[Graph] = field(default_factory=list)  # the model's further subgraphs (CALL_ONCE initialisers)
+    variables: list[Variable] = field(default_factory=list)  # resource variables, in order of their handles
+    variable_of: dict[int, int] = field(default_factory=dict)  # resource tensor index -> index into variables
 
     def tensor(self, index: int) -> Tensor:
         return self.tensors[index]
@@ -125,4 +146,4 @@ class Graph:
         used = {t for op in self.ops for t in op.inputs + op.outputs if t >= 0}
         used.update(self.inputs)
         used.update(self.outputs)
-        return sorted(t for t in used if not self.tensors[t].is_constant)
+        return sorted(t for t in used if not self.tensors[t].is_constant and self.tensors[t].dtype != RESOURCE)
