@@ -159,6 +159,7 @@ class CallOnce(OpLowering):
 @register
 class ReadVariable(OpLowering):
     kind = "READ_VARIABLE"
+    options_table = "ReadVariableOptions"  # an empty table
     input_count = (1, 1)
 
     def check(self, op: Op, graph: Graph) -> list[str]:
@@ -172,6 +173,7 @@ class ReadVariable(OpLowering):
 @register
 class AssignVariable(OpLowering):
     kind = "ASSIGN_VARIABLE"
+    options_table = "AssignVariableOptions"  # an empty table
     input_count = (2, 2)
     output_count = 0
 

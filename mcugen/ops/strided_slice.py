@@ -55,6 +55,16 @@ def slice_axes(shape, begin, end, strides, begin_mask=0, end_mask=0, shrink_mask
     return axes
 
 
+def _common_problems(x, y) -> list[str]:
+    """Types, quantization and rank, as both slicing ops require them."""
+    problems = require_move_dtypes([x, y])
+    if problems:
+        return problems
+    if len(x.shape) > MAX_DIMS:
+        return [f"input {x.describe()} has {len(x.shape)} dimensions; TFLite Micro slices at most {MAX_DIMS}"]
+    return require_same_quantization(x, y)
+
+
 def _copy_for(op: Op, graph: Graph, axes) -> MoveLayer:
     x = graph.tensors[op.inputs[INPUT]]
     in_strides = row_major_strides(x.shape)
@@ -79,17 +89,13 @@ class StridedSlice(OpLowering):
 
     def check(self, op: Op, graph: Graph) -> list[str]:
         x, y = operand(op, graph, INPUT), result(op, graph)
-        problems = require_move_dtypes([x, y])
+        problems = _common_problems(x, y)
         if problems:
             return problems
-        problems = require_same_quantization(x, y)
-        begin, end, strides, more = self._params(op, graph)
-        problems += more
+        begin, end, strides, problems = self._params(op, graph)
         if problems:
             return problems
         rank = len(x.shape)
-        if rank > MAX_DIMS:
-            return [f"input {x.describe()} has {rank} dimensions; TFLite Micro slices at most {MAX_DIMS}"]
         if not len(begin) == len(end) == len(strides) == rank:
             return [f"begin, end and strides must each have {rank} values (one per input dimension)"]
         if any(s == 0 for s in strides):
@@ -137,16 +143,12 @@ class Slice(OpLowering):
 
     def check(self, op: Op, graph: Graph) -> list[str]:
         x, y = operand(op, graph, INPUT), result(op, graph)
-        problems = require_move_dtypes([x, y])
+        problems = _common_problems(x, y)
         if problems:
             return problems
-        problems = require_same_quantization(x, y)
-        axes, more = self._axes(op, graph)
-        problems += more
+        axes, problems = self._axes(op, graph)
         if problems:
             return problems
-        if len(x.shape) > MAX_DIMS:
-            return [f"input {x.describe()} has {len(x.shape)} dimensions; TFLite Micro slices at most {MAX_DIMS}"]
         expected = [count for _, count, _ in axes]
         if list(y.shape) != expected:
             return [f"output {y.describe()} does not have the sliced shape {expected}"]
