@@ -510,9 +510,8 @@ def report(compiled: Compiled) -> dict[str, object]:
             for position, i in enumerate(plan.order)
         ],
         "tensors": tensors,
-        "state": {
-            "size": state_bytes(graph),
-            "variables": [{"key": v.key, "offset": v.offset, "bytes": v.nbytes} for v in graph.variables],
-        },
         "warnings": compiled.warnings,
-    }
+    } | ({"state": {  # stateful models: the persistent region of the resource variables, outside the arena
+        "size": state_bytes(graph),
+        "variables": [{"key": v.key, "offset": v.offset, "bytes": v.nbytes} for v in graph.variables],
+    }} if graph.variables else {})
