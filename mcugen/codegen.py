@@ -21,7 +21,7 @@ from mcugen import __version__, ops
 from mcugen.compiler import Compiled
 from mcugen.errors import InternalError
 from mcugen.golden import Golden, input_streams
-from mcugen.ir import DTYPES, Op, Tensor
+from mcugen.ir import DTYPES, RESOURCE, Op, Tensor
 from mcugen.kernels.cmsis_nn import library as cmsis_library
 from mcugen.kernels.cmsis_nn.library import CmsisNN
 from mcugen.outdir import write_project  # noqa: F401  (part of this module's interface)
@@ -52,7 +52,7 @@ class OpCode:
 ARENA_VARIABLE = "arena"
 # Symbols of the public API (after the `<name>_` prefix): a constant named after a tensor never takes one of these.
 API_SYMBOLS = ("arena", "arena_storage", "at", "init", "invoke", "input", "output", "input_bytes", "output_bytes",
-               "selftest", "model_hash", "profile_mark", "state", "state_ready", "reset")
+               "selftest", "model_hash", "profile_mark", "state", "reset", "fresh")
 
 
 @dataclass
@@ -73,6 +73,9 @@ class _Project:
         if tensor.is_variable:
             offset = self.state.offset(index)
             return f"(({tensor.ctype} *)(void *)({self.compiled.graph.name}_state + {offset}))"
+        if tensor.dtype == RESOURCE:  # a variable handle: the variable's bytes in the persistent state region
+            variable = self.compiled.graph.variables[self.compiled.graph.variable_of[index]]
+            return f"((uint8_t *)({self.compiled.graph.name}_state + {variable.offset}))"
         offset = self.compiled.offset(index)
         return f"(({tensor.ctype} *)({self.arena_symbol} + {offset}))"
 
@@ -290,6 +293,9 @@ def _op_comment(compiled: Compiled, op: Op, kernel: str, project: _Project) -> l
                     where = project.weight_symbols.get(t, "const")
                 elif tensor.is_variable:
                     where = f"state+{project.state.offset(t)}"
+                elif tensor.dtype == RESOURCE:
+                    variable = graph.variables[graph.variable_of[t]]
+                    where = f"variable '{c_comment(variable.key)}' at state+{variable.offset}"
                 else:
                     where = f"arena+{compiled.offset(t)}"
                 lines.append(f"  {role}  {_tensor_label(tensor)} [{where}]")
@@ -310,6 +316,7 @@ def render_project(compiled: Compiled, golden: Golden | None, command: str) -> d
         choice.binding.emit(op, choice.layer, emitter)
         op_code.append(OpCode(_op_comment(compiled, op, choice.kernel, project), emitter.lines))
     head = banner(compiled, command)
+    variables = _variable_records(compiled, project)
     inputs = [_io_record(compiled, i, t) for i, t in enumerate(graph.inputs)]
     outputs = [_io_record(compiled, i, t) for i, t in enumerate(graph.outputs)]
     context = {
@@ -335,8 +342,9 @@ def render_project(compiled: Compiled, golden: Golden | None, command: str) -> d
         "golden": _golden_context(compiled, golden),
         "streams": _stream_records(graph),
         "ram_check": compiled.fit.ram_over <= 0,
-        "state": _state_context(project.state),
+        "state": _state_context(project.state, variables),
         "version": __version__,
+        "variables": variables,
     }
     env = _environment()
     files: dict[str, str | bytes] = {
@@ -371,12 +379,29 @@ def render_project(compiled: Compiled, golden: Golden | None, command: str) -> d
     return files
 
 
-def _state_context(layout: StateLayout) -> dict[str, object] | None:
-    """The state array and what <name>_reset() writes into it (None: the model keeps no state)."""
+def _state_context(layout: StateLayout, variables: list[dict[str, object]]) -> dict[str, object] | None:
+    """The state array and what <name>_reset() writes into it: the resource variables' initial values and the
+    variable tensors' reset values (None: the model keeps no state)."""
     if not layout.size:
         return None
-    return {"size": layout.size, "slots": [
+    return {"size": layout.size, "variables": variables, "slots": [
         {"offset": s.offset, "count": s.count, "ctype": s.ctype, "reset": s.reset} for s in layout.slots]}
+
+
+def _variable_records(compiled: Compiled, project: _Project) -> list[dict[str, object]]:
+    """The resource variables of a stateful model: where each lives in the state region and what reset() puts
+    there (a constant of the weights file, or zeros)."""
+    records = []
+    for index, variable in enumerate(compiled.graph.variables):
+        initial = None
+        if variable.initial is not None:
+            raw = np.frombuffer(np.ascontiguousarray(variable.initial).astype(
+                variable.initial.dtype.newbyteorder("<")).tobytes(), dtype=np.uint8)
+            initial = project.add_const(project.symbol(f"{symbol_part(variable.key)}_initial", f"variable{index}"),
+                                        raw, "uint8_t", f"initial value of variable '{variable.key}'")
+        records.append({"key": c_comment(variable.key), "offset": variable.offset, "bytes": variable.nbytes,
+                        "tensor": c_comment(_tensor_label(variable.tensor)), "initial": initial})
+    return records
 
 
 def _cmsis_nn_context(compiled: Compiled, project: _Project) -> dict[str, object] | None:
@@ -501,4 +526,10 @@ def report(compiled: Compiled) -> dict[str, object]:
         ],
         "tensors": tensors,
         "warnings": compiled.warnings,
-    }
+    } | ({"state": {  # stateful models: the persistent region beside the arena
+        "size": state_layout(graph, problem.alignment).size,
+        "variables": [{"key": v.key, "offset": v.offset, "bytes": v.nbytes} for v in graph.variables],
+        "variable_tensors": [{"tensor": slot.tensor, "name": graph.tensors[slot.tensor].name, "offset": slot.offset,
+                              "bytes": graph.tensors[slot.tensor].nbytes}
+                             for slot in state_layout(graph, problem.alignment).slots],
+    }} if state_layout(graph, problem.alignment).size else {})

@@ -16,10 +16,12 @@ from mcugen.errors import BoardError, InternalError, McugenError, UnsupportedMod
 from mcugen.kernels.base import BACKENDS, KernelChoice, Target, choose
 from mcugen.kernels.cmsis_nn.library import CmsisNN, CmsisNNError, isa_of, locate
 from mcugen.ir import DTYPES, Graph, Op
+from mcugen.ops.state import CONTROL_FLOW, CONTROL_FLOW_HINT, resolve_variables
 from mcugen.planner import Plan, Problem, Step, plan, verify_plan
 from mcugen.reader import read_model, read_model_bytes
-from mcugen.validate import graph_problems, operator_problems
 from mcugen.sanitize import terminal
+from mcugen.state import state_layout
+from mcugen.validate import graph_problems, operator_problems
 from mcugen.targets import STACK_HEAP_RESERVE
 
 # RAM the generated program needs besides the arena: the stack and C library reserve that the linker script keeps
@@ -123,14 +125,15 @@ def compile_graph(graph: Graph, board: str | Board = "qemu-m4", alignment: int =
     check_alignment(alignment)
     board = board if isinstance(board, Board) else get_board(board)
     target, notices = kernel_target(board, kernels, cmsis_nn, host)
+    resolve_variables(graph)
     check_supported(graph)
     fold_constant_aliases(graph)
-    steps = [op for op in graph.ops if not ops.lowering_for(op.kind).is_alias]
+    steps = [op for op in graph.ops if emits_code(op)]
     choices = choose_kernels(graph, steps, target)
     problem, buffer_of = build_problem(graph, alignment, steps, choices, target)
     arena_plan = plan(problem)
     verify_plan(problem, arena_plan)
-    fit = memory_fit(graph, choices, arena_plan, board)
+    fit = memory_fit(graph, choices, arena_plan, board, alignment)
     compiled = Compiled(graph, board, problem, arena_plan, buffer_of, steps, choices, target, fit, notices=notices)
     problems = fit.problems(board, terminal(Path(graph.source).name or graph.name))
     if problems and not allow_overflow:
@@ -209,6 +212,8 @@ def check_supported(graph: Graph) -> None:
         lines.append(f"{source}: {len(unsupported)} op(s) that mcugen does not support:")
         lines.extend(unsupported)
         lines.append(f"  supported ops: {', '.join(ops.supported_ops())}")
+        if any(op.kind in CONTROL_FLOW and ops.lowering_for(op.kind) is None for op in graph.ops):
+            lines.append(f"  ({CONTROL_FLOW_HINT})")
     if problems:
         lines.append(f"{source}: {len(problems)} unsupported parameter(s) or tensor(s):")
         lines.extend(problems)
@@ -219,6 +224,11 @@ def check_supported(graph: Graph) -> None:
 def _is_float_model(graph: Graph) -> bool:
     """No quantized tensor anywhere: a float32 model that was converted without integer quantization."""
     return not any(t.dtype in ("int8", "uint8", "int16") for t in graph.tensors)
+
+
+def emits_code(op: Op) -> bool:
+    lowering = ops.lowering_for(op.kind)
+    return not (lowering.is_alias or lowering.no_code)
 
 
 def fold_constant_aliases(graph: Graph) -> None:
@@ -274,25 +284,24 @@ def build_problem(graph: Graph, alignment: int, steps: list[Op], choices: list[K
         graph_outputs=tuple(dict.fromkeys(buffer_of[t] for t in graph.outputs)),
         names=names,
         alignment=alignment,
+        # Reads and assignments of variables depend on each other in ways buffers do not show: keep file order.
+        keep_order=bool(graph.variables),
     )
     return problem, buffer_of
-
-
-def state_bytes(graph: Graph) -> int:
-    """RAM of the variable tensors, which persist beside the arena (mcugen/state.py)."""
-    return sum(graph.tensors[t].nbytes for t in graph.variables())
 
 
 def weight_bytes(graph: Graph) -> int:
     return sum(t.nbytes for t in graph.tensors if t.is_constant)
 
 
-def memory_fit(graph: Graph, choices: list[KernelChoice], arena_plan: Plan, board: Board) -> MemoryFit:
+def memory_fit(graph: Graph, choices: list[KernelChoice], arena_plan: Plan, board: Board,
+               alignment: int) -> MemoryFit:
     kernels = {choice.kernel for choice in choices}
     weights = weight_bytes(graph)
+    state = state_layout(graph, alignment).size  # what persists between invokes, beside the arena
     return MemoryFit(
         arena=arena_plan.arena_size,
-        ram_needed=arena_plan.arena_size + state_bytes(graph) + STACK_ESTIMATE + RUNTIME_RAM_ESTIMATE,
+        ram_needed=arena_plan.arena_size + state + STACK_ESTIMATE + RUNTIME_RAM_ESTIMATE,
         ram_available=board.ram_bytes,
         weights=weights,
         flash_needed=weights + RUNTIME_FLASH_ESTIMATE + KERNEL_FLASH_ESTIMATE * len(kernels),

@@ -99,6 +99,24 @@ class Op:
 
 
 @dataclass
+class Variable:
+    """A resource variable (VAR_HANDLE / READ_VARIABLE / ASSIGN_VARIABLE): bytes that survive between invokes.
+
+    Variables live in their own persistent region, never in the arena. `offset` is the variable's place in that
+    region; `initial` the bytes the initialiser (CALL_ONCE) assigns, or None (zeros)."""
+
+    key: str  # container/shared_name, as TFLite Micro identifies the variable
+    nbytes: int
+    tensor: Tensor  # a tensor of the main graph with the variable's type, shape and quantization
+    offset: int = 0
+    initial: np.ndarray | None = None
+
+
+# Tensors of this type are handles to resource variables: they hold no data in the arena.
+RESOURCE = "resource"
+
+
+@dataclass
 class Graph:
     name: str  # C identifier derived from the file name
     tensors: list[Tensor]
@@ -108,6 +126,9 @@ class Graph:
     source: str = ""  # path of the .tflite file
     sha256: str = ""
     description: str = ""
+    subgraphs: list[Graph] = field(default_factory=list)  # the model's further subgraphs (CALL_ONCE initialisers)
+    variables: list[Variable] = field(default_factory=list)  # resource variables, in order of their handles
+    variable_of: dict[int, int] = field(default_factory=dict)  # resource tensor index -> index into variables
 
     def tensor(self, index: int) -> Tensor:
         return self.tensors[index]
@@ -124,11 +145,12 @@ class Graph:
         return result
 
     def activations(self) -> list[int]:
-        """Indices of non-constant, non-variable tensors that some op or the graph interface uses (they live in
-        the arena)."""
-        return [t for t in self._used() if not self.tensors[t].is_constant and not self.tensors[t].is_variable]
+        """Indices of the tensors that some op or the graph interface uses and that live in the arena: neither
+        constants, nor variable tensors, nor handles of resource variables (those persist in the state region)."""
+        return [t for t in self._used() if not self.tensors[t].is_constant and not self.tensors[t].is_variable
+                and self.tensors[t].dtype != RESOURCE]
 
-    def variables(self) -> list[int]:
+    def variable_tensors(self) -> list[int]:
         """Indices of the variable tensors some op uses (they persist across invokes, outside the arena)."""
         return [t for t in self._used() if self.tensors[t].is_variable]
 

@@ -77,6 +77,7 @@ class Problem:
     graph_outputs: tuple[int, ...]
     names: dict[int, str] = field(default_factory=dict)
     alignment: int = 16
+    keep_order: bool = False  # run the steps in file order (they depend on each other beyond their buffers)
 
 
 @dataclass
@@ -760,7 +761,7 @@ def plan(problem: Problem) -> Plan:
     bound = drift_bound(problem, bound)
     # The file order goes first: when it reaches the bound, the generated code follows the model as written.
     candidates = []
-    for order in _unique([file_order, searched]):
+    for order in _unique([file_order] if problem.keep_order else [file_order, searched]):
         candidates.append(_place_order(problem, graph, order, bound))
         if candidates[-1].arena <= bound:
             break

@@ -68,20 +68,28 @@ def read_model_bytes(data: bytes, name: str = "model", source: str = "<bytes>") 
 
 def _parse(data: bytes, name: str, source: str) -> Graph:
     model = tflite.Model.GetRootAs(data, 0)
-    if model.SubgraphsLength() != 1:
-        raise UnsupportedModelError(
-            f"{source}: the model has {model.SubgraphsLength()} subgraphs; mcugen compiles exactly one "
-            "(control flow such as WHILE/IF is not supported)"
-        )
-    subgraph = model.Subgraphs(0)
+    if model.SubgraphsLength() < 1:
+        raise UnsupportedModelError(f"{source}: the model has no subgraph")
     opcodes = [_opcode_name(model.OperatorCodes(i)) for i in range(model.OperatorCodesLength())]
-    tensors = [_tensor(model, subgraph.Tensors(i), i, data, source) for i in range(subgraph.TensorsLength())]
+    graph = _subgraph(model, 0, opcodes, data, name, source)
+    # Further subgraphs are only ever run by control-flow ops; mcugen runs those of CALL_ONCE (mcugen/ops/state.py)
+    # and refuses every other control-flow op.
+    graph.subgraphs = [_subgraph(model, i, opcodes, data, f"{name}_subgraph{i}", source)
+                       for i in range(1, model.SubgraphsLength())]
+    graph.description = (model.Description() or b"").decode("utf-8", "replace")
+    return graph
+
+
+def _subgraph(model, position: int, opcodes: list[tuple[str, int]], data: bytes, name: str, source: str) -> Graph:
+    subgraph = model.Subgraphs(position)
+    where = source if position == 0 else f"{source}: subgraph {position}"
+    tensors = [_tensor(model, subgraph.Tensors(i), i, data, where) for i in range(subgraph.TensorsLength())]
     ops = []
     for i in range(subgraph.OperatorsLength()):
         fb_op = subgraph.Operators(i)
         code = fb_op.OpcodeIndex()
         if code >= len(opcodes):
-            raise ModelError(f"{source}: op {i} refers to operator code {code}, but the model has {len(opcodes)}")
+            raise ModelError(f"{where}: op {i} refers to operator code {code}, but the model has {len(opcodes)}")
         options_type, options = _options(fb_op)
         ops.append(
             Op(
@@ -101,9 +109,8 @@ def _parse(data: bytes, name: str, source: str) -> Graph:
         inputs=[int(t) for t in _int_vector(subgraph, "Inputs")],
         outputs=[int(t) for t in _int_vector(subgraph, "Outputs")],
         source=source,
-        description=(model.Description() or b"").decode("utf-8", "replace"),
     )
-    _check_references(graph, source)
+    _check_references(graph, where)
     return graph
 
 
@@ -228,7 +235,7 @@ def _decode_table(obj) -> dict[str, object]:
     """Every scalar and int-vector field of a generated options table, by snake_case field name."""
     fields: dict[str, object] = {}
     for attr, member in vars(type(obj)).items():
-        if attr.startswith(("_", "GetRootAs", "Init")) or attr.endswith(_SKIP_SUFFIXES) or not callable(member):
+        if attr.startswith(("_", "GetRootAs")) or attr == "Init" or attr.endswith(_SKIP_SUFFIXES) or not callable(member):
             continue
         snake = re.sub(r"(?<!^)(?=[A-Z])", "_", attr).lower()
         if hasattr(obj, f"{attr}Length"):

@@ -1,9 +1,12 @@
 """The model's state: variable tensors, which keep their values from one invoke to the next.
 
+Two kinds of state share one static array, `<name>_state`, beside the arena and never reused by it: resource
+variables (VAR_HANDLE / READ_VARIABLE / ASSIGN_VARIABLE, set by the model's CALL_ONCE initialiser; see
+mcugen/ops/state.py) and variable tensors.
+
 TFLite Micro keeps every `is_variable` tensor (an op's memory, such as SVDF's activation state or an LSTM's cell
 and output state) for the interpreter's lifetime and sets it to its reset value when tensors are allocated and on
-ResetVariableTensors: the zero point for an int8 tensor, zero otherwise. mcugen gives these tensors a static array
-of their own, `<name>_state`, beside the arena and never reused by it; `<name>_reset()` restores the reset values,
+ResetVariableTensors: the zero point for an int8 tensor, zero otherwise. `<name>_reset()` restores both kinds,
 and the first invoke after start-up does so by itself.
 """
 
@@ -42,10 +45,17 @@ def reset_value(graph: Graph, index: int) -> int:
 
 
 def state_layout(graph: Graph, alignment: int) -> StateLayout:
-    """Every variable tensor the graph uses, one after the other in tensor order, each aligned."""
-    slots, offset = [], 0
-    for t in graph.variables():
+    """The state region: the resource variables first (placed by mcugen.ops.state), then every variable tensor
+    the graph uses, one after the other in tensor order, each aligned."""
+    slots, offset = [], resource_variable_bytes(graph)
+    for t in graph.variable_tensors():
         tensor = graph.tensors[t]
+        offset = align_up(offset, alignment)
         slots.append(StateSlot(t, offset, tensor.size, tensor.ctype, reset_value(graph, t)))
-        offset = align_up(offset + tensor.nbytes, alignment)
+        offset += tensor.nbytes
     return StateLayout(tuple(slots), offset)
+
+
+def resource_variable_bytes(graph: Graph) -> int:
+    """Bytes of the state region the resource variables take (their offsets are set when they are resolved)."""
+    return max((v.offset + v.nbytes for v in graph.variables), default=0)

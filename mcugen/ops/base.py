@@ -60,12 +60,20 @@ class OpLowering:
     kind: ClassVar[str] = ""  # TFLite builtin operator name, e.g. "CONV_2D"
     # True for ops that move no data (RESHAPE, SQUEEZE, ...): the output aliases the input, no code is emitted.
     is_alias: ClassVar[bool] = False
+    # True for ops that only declare something the compiler resolves beforehand (VAR_HANDLE, CALL_ONCE): no code.
+    no_code: ClassVar[bool] = False
     # The schema's options table this op reads (None: it reads none). An op without a table gets its defaults, as
     # in TFLite; an op carrying another op's table is refused.
     options_table: ClassVar[str | None] = None
     # How many input tensors (smallest, largest; optional ones may be -1) and output tensors the op has.
     input_count: ClassVar[tuple[int, int]] = (1, 1)
-    output_count: ClassVar[int] = 1
+    # How many outputs: a number, or (smallest, largest) for ops such as SPLIT whose count is an option.
+    output_count: ClassVar[int | tuple[int, int]] = 1
+
+    @classmethod
+    def output_counts(cls) -> tuple[int, int]:
+        count = cls.output_count
+        return (count, count) if isinstance(count, int) else count
 
     def check(self, op: Op, graph: Graph) -> list[str]:
         """Return the reasons this op cannot be compiled (empty when it is supported). Each is one user-facing

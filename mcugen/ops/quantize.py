@@ -1,7 +1,10 @@
-"""QUANTIZE: float32 -> int8 (the entry of float-I/O models) and int8 -> int8 requantization.
+"""QUANTIZE: float32 -> int8 (the entry of float-I/O models), int8 -> int8 requantization, and int8 <-> uint8
+(uint8 model inputs and outputs around an int8 body).
 
 float32 -> int8 divides by the output scale in float32 and rounds halves away from zero, as TFLite Micro's
 AffineQuantize. int8 -> int8 rescales by input_scale / output_scale with the usual Q31 multiplier and shift.
+int8 -> uint8 and uint8 -> int8 rescale the same way (TFLite Micro's Requantize; with equal scales and zero points
+128 apart that is a flip of the top bit) and, having 256 possible inputs, run as a table computed at compile time.
 """
 
 from __future__ import annotations
@@ -11,7 +14,9 @@ from dataclasses import dataclass
 from mcugen.ir import Graph, Op
 from mcugen.kernels.base import KernelBinding, binding
 from mcugen.ops.base import OpLowering, operand, register, require_dtype, require_per_tensor_quant, result
+from mcugen.ops.lut import LutLayer, LutPortable, byte_table
 from mcugen.quant import quantize_multiplier
+from mcugen.fixedpoint import multiply_by_quantized_multiplier
 
 INPUT, OUTPUT = 0, 0
 
@@ -37,18 +42,30 @@ class Quantize(OpLowering):
 
     def check(self, op: Op, graph: Graph) -> list[str]:
         x, y = operand(op, graph, INPUT), result(op, graph, OUTPUT)
-        problems = require_dtype(x, "input", ("float32", "int8")) + require_dtype(y, "output", ("int8",))
+        problems = require_dtype(x, "input", ("float32", "int8", "uint8")) + require_dtype(y, "output",
+                                                                                          ("int8", "uint8"))
         if problems:
             return problems
+        if y.dtype == "uint8" and x.dtype != "int8" or x.dtype == "uint8" and y.dtype != "int8":
+            return [f"{x.dtype} -> {y.dtype} is not supported; uint8 is supported to and from int8 only"]
         problems = require_per_tensor_quant(y, "output")
-        if x.dtype == "int8":
+        if x.dtype in ("int8", "uint8"):
             problems += require_per_tensor_quant(x, "input")
         if x.size != y.size:
             problems.append(f"output {y.describe()} does not have as many elements as input {x.describe()}")
         return problems
 
-    def prepare(self, op: Op, graph: Graph) -> QuantizeLayer:
+    def prepare(self, op: Op, graph: Graph) -> QuantizeLayer | LutLayer:
         x, y = operand(op, graph, INPUT), result(op, graph, OUTPUT)
+        if "uint8" in (x.dtype, y.dtype):
+            multiplier, shift = quantize_multiplier(float(x.quant.scale[0]) / float(y.quant.scale[0]))
+            low, high = (0, 255) if y.dtype == "uint8" else (-128, 127)
+            zx, zy = x.quant.single_zero_point, y.quant.single_zero_point
+
+            def requantize(q: int) -> int:
+                return max(low, min(high, multiply_by_quantized_multiplier(q - zx, multiplier, shift) + zy))
+
+            return LutLayer(size=y.size, table=byte_table(requantize, x.dtype))
         if x.dtype == "float32":
             return QuantizeLayer(size=y.size, from_float=True, scale=float(y.quant.scale[0]),
                                  input_zero_point=0, output_zero_point=y.quant.single_zero_point)
@@ -56,6 +73,16 @@ class Quantize(OpLowering):
         multiplier, shift = quantize_multiplier(float(x.quant.scale[0]) / float(y.quant.scale[0]))
         return QuantizeLayer(size=y.size, from_float=False, scale=0.0, input_zero_point=x.quant.single_zero_point,
                              output_zero_point=y.quant.single_zero_point, multiplier=multiplier, shift=shift)
+
+
+@binding
+class Quantize8BitPortable(LutPortable):
+    """int8 <-> uint8 by table."""
+
+    kind = "QUANTIZE"
+
+    def supports(self, op: Op, layer, target) -> str | None:
+        return None if isinstance(layer, LutLayer) else "not an int8 <-> uint8 requantization"
 
 
 @binding
