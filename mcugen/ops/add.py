@@ -4,60 +4,25 @@ Quantization follows TFLite Micro's add Prepare: both inputs are shifted left by
 scale (twice the larger input scale) by multipliers of at most 1/2, summed, and the sum scaled to the output by
 twice_max_scale / (2^20 * output_scale); every multiplier comes from a double division of the float32 scales.
 
-Same-shape operands use the plain element-wise kernel. Otherwise the output is walked as an up-to-6-D box whose
-per-input strides (0 along a broadcast dimension) are computed here; neighbouring dimensions that both inputs
-traverse contiguously (or both repeat) are merged first, so e.g. [1, 8, 8, 16] + [16] becomes a 2-D loop.
+Same-shape operands use the plain element-wise kernel. Otherwise the output is walked as the loop nest planned by
+mcugen/ops/broadcast.py (e.g. [1, 8, 8, 16] + [16] becomes a 2-D loop).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 from mcugen.ir import Graph, Op
 from mcugen.kernels.base import KernelBinding, binding
 from mcugen.ops.base import (Emitter, OpLowering, operand, register, require_dtype, require_per_tensor_quant, result,
                              tensors)
+from mcugen.ops.broadcast import MAX_DIMS, broadcast_loops, broadcast_shape, extended  # noqa: F401 (re-exported)
 from mcugen.ops.conv2d import check_activation, output_range
 from mcugen.quant import quantize_multiplier
 
 INPUT1, INPUT2 = 0, 1
 OUTPUT = 0
 LEFT_SHIFT = 20  # extra bits of precision for int8 inputs, as TFLite Micro
-MAX_DIMS = 6  # MCUGEN_ADD_MAX_DIMS in mcugen_add_s8.h
-
-
-def extended(shape: tuple[int, ...], rank: int) -> tuple[int, ...]:
-    return (1,) * (rank - len(shape)) + tuple(shape)
-
-
-def broadcast_loops(shape1: tuple[int, ...], shape2: tuple[int, ...],
-                    out_shape: tuple[int, ...]) -> tuple[list[int], list[int], list[int]] | None:
-    """(extents, input 1 strides, input 2 strides) of the smallest loop nest that walks the output in order,
-    or None when the input shapes do not broadcast to the output shape."""
-    rank = len(out_shape)
-    if max(len(shape1), len(shape2)) > rank:
-        return None
-    dims = []
-    per_input = []
-    for shape in (extended(shape1, rank), extended(shape2, rank)):
-        strides, step = [0] * rank, 1
-        for d in reversed(range(rank)):
-            if shape[d] not in (1, out_shape[d]):
-                return None
-            strides[d] = step if shape[d] != 1 else 0
-            step *= shape[d]
-        per_input.append(strides)
-    for d in range(rank):
-        if out_shape[d] == 1:
-            continue
-        entry = [out_shape[d], per_input[0][d], per_input[1][d]]
-        if dims and all(dims[-1][k] == entry[k] * entry[0] for k in (1, 2)):
-            dims[-1] = [dims[-1][0] * entry[0], entry[1], entry[2]]
-        else:
-            dims.append(entry)
-    return [e for e, _, _ in dims], [s for _, s, _ in dims], [s for _, _, s in dims]
 
 
 @dataclass(frozen=True)
@@ -84,19 +49,14 @@ class AddLayer:
     activation_max: int
 
 
-def broadcast_shape(shape1: tuple[int, ...], shape2: tuple[int, ...]) -> tuple[int, ...] | None:
-    """The shape TFLite gives the result of broadcasting two shapes, or None when they do not broadcast."""
-    try:
-        return tuple(int(d) for d in np.broadcast_shapes(tuple(shape1), tuple(shape2)))
-    except ValueError:
-        return None
-
-
-def add_multipliers(scale1: float, scale2: float, output_scale: float) -> dict[str, int]:
+def add_multipliers(scale1: float, scale2: float, output_scale: float,
+                    left_shift: int = LEFT_SHIFT) -> dict[str, int]:
+    """Q31 multipliers of both inputs (to twice the larger scale) and of the output, as TFLite Micro's add and sub
+    Prepare compute them (double ratios of the float32 scales); `left_shift` is 20 for int8, 15 for int16."""
     twice_max = 2.0 * float(max(scale1, scale2))
     fields = {}
     for name, real in (("input1", float(scale1) / twice_max), ("input2", float(scale2) / twice_max),
-                       ("output", twice_max / ((1 << LEFT_SHIFT) * float(output_scale)))):
+                       ("output", twice_max / ((1 << left_shift) * float(output_scale)))):
         fields[f"{name}_multiplier"], fields[f"{name}_shift"] = quantize_multiplier(real)
     return fields
 

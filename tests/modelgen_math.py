@@ -1,0 +1,59 @@
+"""One-op models for the math ops (element-wise, activations, reductions, int16 "16x8" layers), built directly
+with tests/modelgen.py's ModelBuilder: no TensorFlow needed.
+
+Every builder takes a seed (or a numpy Generator) and draws the quantization parameters it does not get; shapes
+and options are explicit so hypothesis strategies can drive them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from modelgen import ModelBuilder, _rng
+
+INT16_MAX = 32767
+
+
+def _scale(rng: np.random.Generator, low: float = 0.005, high: float = 0.2) -> float:
+    return float(np.float32(rng.uniform(low, high)))
+
+
+def _zero_point(rng: np.random.Generator, dtype: str, spread: int = 40) -> int:
+    return 0 if dtype == "int16" else int(rng.integers(-spread, spread + 1))
+
+
+def _random_values(rng: np.random.Generator, shape: Sequence[int], dtype: str) -> np.ndarray:
+    low, high = (-32768, 32767) if dtype == "int16" else (-128, 127)
+    return rng.integers(low, high + 1, size=tuple(shape), dtype=np.int64)
+
+
+def binary_model(kind: str, *, shape1: Sequence[int] = (1, 4, 4, 8), shape2: Sequence[int] | None = None,
+                 dtype: str = "int8", activation: str | None = None, constant_input2: bool = False,
+                 same_quant: bool = False, scales: tuple[float, float, float] | None = None,
+                 zero_points: tuple[int, int, int] | None = None, output_shape: Sequence[int] | None = None,
+                 seed: int | np.random.Generator = 0, **options: object) -> bytes:
+    """A single binary element-wise op (MUL, SUB, MAXIMUM, ...) of two `dtype` tensors with broadcasting. With
+    `same_quant` all three tensors share one quantization; otherwise each is drawn from the seed (int16: zero
+    point 0). `output_shape` overrides the broadcast shape. `activation` sets fused_activation_function for the ops that have one."""
+    rng = _rng(seed)
+    shape2 = tuple(shape2) if shape2 is not None else tuple(shape1)
+    out_shape = tuple(output_shape or np.broadcast_shapes(tuple(shape1), shape2))
+    if scales is None:
+        scales = (_scale(rng), _scale(rng), _scale(rng))
+        if same_quant:
+            scales = (scales[0],) * 3
+    if zero_points is None:
+        zero_points = (_zero_point(rng, dtype), _zero_point(rng, dtype), _zero_point(rng, dtype, 20))
+        if same_quant:
+            zero_points = (zero_points[0],) * 3
+    b = ModelBuilder(kind.lower())
+    x1 = b.add_tensor("input1", shape1, dtype, scale=scales[0], zero_point=zero_points[0])
+    data2 = _random_values(rng, shape2, dtype) if constant_input2 else None
+    x2 = b.add_tensor("input2", shape2, dtype, scale=scales[1], zero_point=zero_points[1], data=data2)
+    y = b.add_tensor("output", out_shape, dtype, scale=scales[2], zero_point=zero_points[2])
+    if activation is not None:
+        options["fused_activation_function"] = activation
+    b.add_op(kind, [x1, x2], [y], **options)
+    b.inputs, b.outputs = ([x1] if constant_input2 else [x1, x2]), [y]
+    return b.build()
