@@ -57,3 +57,21 @@ def binary_model(kind: str, *, shape1: Sequence[int] = (1, 4, 4, 8), shape2: Seq
     b.add_op(kind, [x1, x2], [y], **options)
     b.inputs, b.outputs = ([x1] if constant_input2 else [x1, x2]), [y]
     return b.build()
+
+
+def unary_model(kind: str, *, shape: Sequence[int] = (1, 4, 4, 8), dtype: str = "int8",
+                output_dtype: str | None = None, input_quant: tuple[float, int] | None = None,
+                output_quant: tuple[float, int] | None = None, seed: int | np.random.Generator = 0,
+                **options: object) -> bytes:
+    """A single one-input activation (RELU, LEAKY_RELU, TANH, ...). Quantizations not given are drawn from the
+    seed (int16: zero point 0)."""
+    rng = _rng(seed)
+    output_dtype = output_dtype or dtype
+    input_quant = input_quant or (_scale(rng, 0.01, 0.1), _zero_point(rng, dtype))
+    output_quant = output_quant or (_scale(rng, 0.01, 0.1), _zero_point(rng, output_dtype))
+    b = ModelBuilder(kind.lower())
+    x = b.add_tensor("input", shape, dtype, scale=input_quant[0], zero_point=input_quant[1])
+    y = b.add_tensor("output", shape, output_dtype, scale=output_quant[0], zero_point=output_quant[1])
+    b.add_op(kind, [x], [y], **options)
+    b.inputs, b.outputs = [x], [y]
+    return b.build()
