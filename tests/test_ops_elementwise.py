@@ -1,4 +1,4 @@
-"""MUL, SUB, MAXIMUM, MINIMUM, SQUARED_DIFFERENCE: generated C bit-exact with TFLite Micro, with broadcasting, int8
+"""MUL, SUB, MAXIMUM, MINIMUM, SQUARED_DIFFERENCE, PRELU: generated C bit-exact with TFLite Micro, with broadcasting, int8
 and (where TFLite Micro has it) int16; random shapes and quantization through hypothesis."""
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ OPS = {
     "MAXIMUM": (("int8", "int16"), False, True),
     "MINIMUM": (("int8", "int16"), False, True),
     "SQUARED_DIFFERENCE": (("int8",), False, False),
+    "PRELU": (("int8",), False, False),
 }
 
 
