@@ -75,3 +75,39 @@ def unary_model(kind: str, *, shape: Sequence[int] = (1, 4, 4, 8), dtype: str = 
     b.add_op(kind, [x], [y], **options)
     b.inputs, b.outputs = [x], [y]
     return b.build()
+
+
+def reduce_model(kind: str, *, shape: Sequence[int] = (1, 4, 4, 8), axes: Sequence[int] = (1, 2),
+                 keep_dims: bool = False, same_quant: bool = False, seed: int | np.random.Generator = 0) -> bytes:
+    """A single SUM / REDUCE_MAX / MEAN of an int8 tensor over constant int32 `axes`."""
+    rng = _rng(seed)
+    rank = len(shape)
+    resolved = {a % rank for a in axes}
+    out_shape = [1 if d in resolved else n for d, n in enumerate(shape)] if keep_dims else \
+        [n for d, n in enumerate(shape) if d not in resolved]
+    input_quant = (_scale(rng, 0.01, 0.1), _zero_point(rng, "int8"))
+    count = int(np.prod([shape[a] for a in resolved])) if resolved else 1
+    output_quant = input_quant if same_quant else (
+        _scale(rng, 0.01, 0.1) * (np.sqrt(count) if kind == "SUM" else 1.0), _zero_point(rng, "int8"))
+    b = ModelBuilder(kind.lower())
+    x = b.add_tensor("input", shape, scale=input_quant[0], zero_point=input_quant[1])
+    a = b.add_tensor("axes", (len(axes),), "int32", data=np.asarray(axes, dtype=np.int32))
+    y = b.add_tensor("output", out_shape, scale=output_quant[0], zero_point=output_quant[1])
+    b.add_op(kind, [x, a], [y], keep_dims=keep_dims)
+    b.inputs, b.outputs = [x], [y]
+    return b.build()
+
+
+def arg_model(kind: str, *, shape: Sequence[int] = (1, 4, 10), axis: int = -1, output_dtype: str = "int32",
+              seed: int | np.random.Generator = 0) -> bytes:
+    """A single ARG_MAX / ARG_MIN of an int8 tensor along a constant int32 axis."""
+    rng = _rng(seed)
+    rank = len(shape)
+    out_shape = [n for d, n in enumerate(shape) if d != axis % rank]
+    b = ModelBuilder(kind.lower())
+    x = b.add_tensor("input", shape, scale=_scale(rng), zero_point=_zero_point(rng, "int8"))
+    a = b.add_tensor("axis", (1,), "int32", data=np.asarray([axis], dtype=np.int32))
+    y = b.add_tensor("output", out_shape, output_dtype)
+    b.add_op(kind, [x, a], [y], output_type=output_dtype.upper())
+    b.inputs, b.outputs = [x], [y]
+    return b.build()
