@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from mcugen.ir import Graph, Op
 from mcugen.kernels.base import KernelBinding, binding
 from mcugen.ops.base import operand, register, result
-from mcugen.ops.mean import AXES, INPUT, OUTPUT, Mean, _padded, group_dimensions, resolve_axes
+from mcugen.ops.mean import AXES, INPUT, OUTPUT, Mean, group_dimensions, group_fields, resolve_axes
 
 
 @dataclass(frozen=True)
@@ -48,13 +48,6 @@ class ReduceMaxPortable(KernelBinding):
         return "mcugen_reduce_max_s8"
 
     def emit(self, op: Op, layer: ReduceMaxLayer, emit) -> None:
-        outer_shape, outer_stride = _padded(list(layer.kept))
-        reduced_shape, reduced_stride = _padded(list(layer.reduced))
         emit.kernel("mcugen_reduce_max_s8")
-        params = emit.params("mcugen_reduce_max_params", {
-            "outer_shape": outer_shape,
-            "outer_stride": outer_stride,
-            "reduced_shape": reduced_shape,
-            "reduced_stride": reduced_stride,
-        })
+        params = emit.params("mcugen_reduce_max_params", group_fields(layer.kept, layer.reduced))
         emit.call("mcugen_reduce_max_s8", params, emit.tensor(op.inputs[INPUT]), emit.tensor(op.outputs[OUTPUT]))
