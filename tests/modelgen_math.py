@@ -111,3 +111,59 @@ def arg_model(kind: str, *, shape: Sequence[int] = (1, 4, 10), axis: int = -1, o
     b.add_op(kind, [x, a], [y], output_type=output_dtype.upper())
     b.inputs, b.outputs = [x], [y]
     return b.build()
+
+
+def op_zoo_model(seed: int = 0) -> bytes:
+    """One int8 model that chains every element-wise op, table activation and reduction of the math family:
+    [1, 4, 4, 8] -> MUL, SUB, PRELU (constants per channel), LEAKY_RELU, ELU, RELU, MAXIMUM, MINIMUM, RELU6,
+    SQUARED_DIFFERENCE -> outputs SUM, REDUCE_MAX and ARG_MAX, ARG_MIN of the channels."""
+    rng = _rng(seed)
+    b = ModelBuilder("op zoo")
+
+    def activation(name: str, shape=(1, 4, 4, 8), quant: tuple[float, int] | None = None) -> int:
+        scale, zero_point = quant or (_scale(rng, 0.02, 0.1), _zero_point(rng, "int8", 20))
+        return b.add_tensor(name, shape, scale=scale, zero_point=zero_point)
+
+    def constant(name: str, shape=(8,)) -> int:
+        return b.add_tensor(name, shape, scale=_scale(rng, 0.01, 0.05), zero_point=_zero_point(rng, "int8", 10),
+                            data=_random_values(rng, shape, "int8"))
+
+    def quant_of(index: int) -> tuple[float, int]:
+        q = b.tensors[index].quantization
+        return q.scale[0], q.zeroPoint[0]
+
+    x = activation("input")
+    t = activation("mul")
+    b.add_op("MUL", [x, constant("scale")], [t], fused_activation_function="NONE")
+    t2 = activation("sub")
+    b.add_op("SUB", [t, constant("shift")], [t2], fused_activation_function="RELU6")
+    t3 = activation("prelu")
+    b.add_op("PRELU", [t2, constant("alpha")], [t3])
+    t4 = activation("leaky")
+    b.add_op("LEAKY_RELU", [t3, ], [t4], alpha=0.3)
+    t5 = activation("elu")
+    b.add_op("ELU", [t4], [t5])
+    t6 = activation("relu")
+    b.add_op("RELU", [t5], [t6])
+    floor = b.add_tensor("floor", (1, 1, 1, 8), scale=quant_of(t6)[0], zero_point=quant_of(t6)[1],
+                         data=_random_values(rng, (1, 1, 1, 8), "int8"))
+    t7 = activation("maximum", quant=quant_of(t6))
+    b.add_op("MAXIMUM", [t6, floor], [t7])
+    t8 = activation("minimum", quant=quant_of(t6))
+    b.add_op("MINIMUM", [t7, x if quant_of(x) == quant_of(t6) else t6], [t8])
+    t9 = activation("relu6", quant=quant_of(t6))
+    b.add_op("RELU6", [t8], [t9])
+    t10 = activation("squared_difference")
+    b.add_op("SQUARED_DIFFERENCE", [t9, x], [t10])
+    axes = b.add_tensor("axes", (2,), "int32", data=np.asarray([1, 2], dtype=np.int32))
+    total = activation("sum", shape=(1, 8), quant=(_scale(rng, 0.2, 0.5), 0))
+    b.add_op("SUM", [t10, axes], [total], keep_dims=False)
+    peak = activation("reduce_max", shape=(1, 8), quant=quant_of(t10))
+    b.add_op("REDUCE_MAX", [t10, axes], [peak], keep_dims=False)
+    channel = b.add_tensor("channel_axis", (1,), "int32", data=np.asarray([3], dtype=np.int32))
+    best = b.add_tensor("arg_max", (1, 4, 4), "int32")
+    b.add_op("ARG_MAX", [t10, channel], [best], output_type="INT32")
+    worst = b.add_tensor("arg_min", (1, 4, 4), "int32")
+    b.add_op("ARG_MIN", [t10, channel], [worst], output_type="INT32")
+    b.inputs, b.outputs = [x], [total, peak, best, worst]
+    return b.build()

@@ -1,5 +1,5 @@
 """SUM, REDUCE_MAX, ARG_MAX, ARG_MIN of int8 tensors: generated C bit-exact with TFLite Micro over random shapes,
-axes and quantizations."""
+axes and quantizations; and one model chaining every int8 math op, on the host and on an emulated Cortex-M4."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from modelgen_math import arg_model, reduce_model
+from conftest import requires_arm
+from modelgen_math import arg_model, op_zoo_model, reduce_model
 
 from mcugen.ops import lowering_for
 from mcugen.reader import read_model_bytes
@@ -64,3 +65,14 @@ def test_refusals_are_clear():
     problems = check(reduce_model("REDUCE_MAX", same_quant=False))
     assert len(problems) == 1 and "one quantization" in problems[0]
     assert np.all(check(reduce_model("SUM")) == [])
+
+
+def test_op_zoo_chain_bit_exact_on_host():
+    verify(op_zoo_model(seed=1), inputs=8)
+
+
+@pytest.mark.emulator
+@requires_arm
+def test_op_zoo_chain_bit_exact_on_cortex_m4():
+    report = verify_model(op_zoo_model(seed=1), board="qemu-m4", inputs=5, seed=7)
+    assert report.ok, report.summary() + "\n" + report.log[-2000:]
