@@ -1,4 +1,4 @@
-"""MUL, SUB, MAXIMUM, MINIMUM, SQUARED_DIFFERENCE, PRELU: generated C bit-exact with TFLite Micro, with broadcasting, int8
+"""ADD (int16 here; int8 in test_ops_add.py), MUL, SUB, MAXIMUM, MINIMUM, SQUARED_DIFFERENCE, PRELU: generated C bit-exact with TFLite Micro, with broadcasting, int8
 and (where TFLite Micro has it) int16; random shapes and quantization through hypothesis."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from mcugen.verify import verify_model
 
 # kind -> (dtypes, has a fused activation, needs one quantization for all tensors)
 OPS = {
+    "ADD": (("int8", "int16"), True, False),
     "MUL": (("int8", "int16"), True, False),
     "SUB": (("int8", "int16"), True, False),
     "MAXIMUM": (("int8", "int16"), False, True),
