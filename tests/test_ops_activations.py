@@ -1,5 +1,6 @@
 """int8 activations computed as tables (RELU, RELU6, LEAKY_RELU, ELU): every table entry equals TFLite Micro's
-output for that input value, over random quantizations, and the generated C is bit-exact end to end."""
+output for that input value, over random quantizations, and the generated C is bit-exact end to end; and the
+int16 conversions (QUANTIZE int16 <-> int8, DEQUANTIZE int16 -> float32)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from modelgen import tflm_run
+from modelgen import ModelBuilder, tflm_run
 from modelgen_math import unary_model
 
 from mcugen.ops import lowering_for
@@ -67,3 +68,24 @@ def test_refusals_are_clear():
     assert "one quantization" in check(unary_model("RELU6", input_quant=(0.1, 0), output_quant=(0.2, 0)))[0]
     assert "negative" in check(unary_model("LEAKY_RELU", alpha=-0.5))[0]
     assert "supported: int8" in check(unary_model("ELU", dtype="int16"))[0]
+
+
+@pytest.mark.parametrize("source,target", [("int16", "int8"), ("int8", "int16"), ("int16", "float32")])
+def test_int16_quantize_and_dequantize_bit_exact(source, target):
+    kind = "DEQUANTIZE" if target == "float32" else "QUANTIZE"
+    rng = np.random.default_rng(len(source + target))
+    input_quant = (float(np.float32(rng.uniform(1e-4, 1e-3) if source == "int16" else rng.uniform(0.01, 0.1))),
+                   0 if source == "int16" else int(rng.integers(-20, 21)))
+    output_quant = None if target == "float32" else (
+        float(np.float32(rng.uniform(1e-4, 1e-3) if target == "int16" else rng.uniform(0.01, 0.1))),
+        0 if target == "int16" else int(rng.integers(-20, 21)))
+    b = ModelBuilder(kind.lower())
+    x = b.add_tensor("input", (1, 6, 8), source, scale=input_quant[0], zero_point=input_quant[1])
+    if output_quant is None:
+        y = b.add_tensor("output", (1, 6, 8), target)
+    else:
+        y = b.add_tensor("output", (1, 6, 8), target, scale=output_quant[0], zero_point=output_quant[1])
+    b.add_op(kind, [x], [y])
+    b.inputs, b.outputs = [x], [y]
+    report = verify_model(b.build(), board="host", inputs=4, seed=2, kernels="portable")
+    assert report.ok, report.summary() + "\n" + report.log[-2000:]
