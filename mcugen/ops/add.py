@@ -1,63 +1,30 @@
-"""ADD of two int8 tensors, each with its own quantization, with numpy-style broadcasting.
+"""ADD of two int8 (or two int16) tensors, each with its own quantization, with numpy-style broadcasting.
 
-Quantization follows TFLite Micro's add Prepare: both inputs are shifted left by 20 bits and scaled to a common
+Quantization follows TFLite Micro's add Prepare: both inputs are shifted left by 20 bits (15 for int16) and scaled to a common
 scale (twice the larger input scale) by multipliers of at most 1/2, summed, and the sum scaled to the output by
 twice_max_scale / (2^20 * output_scale); every multiplier comes from a double division of the float32 scales.
 
-Same-shape operands use the plain element-wise kernel. Otherwise the output is walked as an up-to-6-D box whose
-per-input strides (0 along a broadcast dimension) are computed here; neighbouring dimensions that both inputs
-traverse contiguously (or both repeat) are merged first, so e.g. [1, 8, 8, 16] + [16] becomes a 2-D loop.
+Same-shape operands use the plain element-wise kernel. Otherwise the output is walked as the loop nest planned by
+mcugen/ops/broadcast.py (e.g. [1, 8, 8, 16] + [16] becomes a 2-D loop).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 from mcugen.ir import Graph, Op
 from mcugen.kernels.base import KernelBinding, binding
 from mcugen.ops.base import (Emitter, OpLowering, operand, register, require_dtype, require_per_tensor_quant, result,
                              tensors)
-from mcugen.ops.conv2d import check_activation, output_range
+from mcugen.ops.broadcast import (MAX_DIMS, broadcast_loops, broadcast_shape, extended,  # noqa: F401 (re-exported)
+                                  fused_range)
+from mcugen.ops.conv2d import check_activation
 from mcugen.quant import quantize_multiplier
 
 INPUT1, INPUT2 = 0, 1
 OUTPUT = 0
 LEFT_SHIFT = 20  # extra bits of precision for int8 inputs, as TFLite Micro
-MAX_DIMS = 6  # MCUGEN_ADD_MAX_DIMS in mcugen_add_s8.h
-
-
-def extended(shape: tuple[int, ...], rank: int) -> tuple[int, ...]:
-    return (1,) * (rank - len(shape)) + tuple(shape)
-
-
-def broadcast_loops(shape1: tuple[int, ...], shape2: tuple[int, ...],
-                    out_shape: tuple[int, ...]) -> tuple[list[int], list[int], list[int]] | None:
-    """(extents, input 1 strides, input 2 strides) of the smallest loop nest that walks the output in order,
-    or None when the input shapes do not broadcast to the output shape."""
-    rank = len(out_shape)
-    if max(len(shape1), len(shape2)) > rank:
-        return None
-    dims = []
-    per_input = []
-    for shape in (extended(shape1, rank), extended(shape2, rank)):
-        strides, step = [0] * rank, 1
-        for d in reversed(range(rank)):
-            if shape[d] not in (1, out_shape[d]):
-                return None
-            strides[d] = step if shape[d] != 1 else 0
-            step *= shape[d]
-        per_input.append(strides)
-    for d in range(rank):
-        if out_shape[d] == 1:
-            continue
-        entry = [out_shape[d], per_input[0][d], per_input[1][d]]
-        if dims and all(dims[-1][k] == entry[k] * entry[0] for k in (1, 2)):
-            dims[-1] = [dims[-1][0] * entry[0], entry[1], entry[2]]
-        else:
-            dims.append(entry)
-    return [e for e, _, _ in dims], [s for _, s, _ in dims], [s for _, _, s in dims]
+LEFT_SHIFTS = {"int8": LEFT_SHIFT, "int16": 15}
 
 
 @dataclass(frozen=True)
@@ -82,21 +49,17 @@ class AddLayer:
     output_shift: int
     activation_min: int
     activation_max: int
+    dtype: str = "int8"
 
 
-def broadcast_shape(shape1: tuple[int, ...], shape2: tuple[int, ...]) -> tuple[int, ...] | None:
-    """The shape TFLite gives the result of broadcasting two shapes, or None when they do not broadcast."""
-    try:
-        return tuple(int(d) for d in np.broadcast_shapes(tuple(shape1), tuple(shape2)))
-    except ValueError:
-        return None
-
-
-def add_multipliers(scale1: float, scale2: float, output_scale: float) -> dict[str, int]:
+def add_multipliers(scale1: float, scale2: float, output_scale: float,
+                    left_shift: int = LEFT_SHIFT) -> dict[str, int]:
+    """Q31 multipliers of both inputs (to twice the larger scale) and of the output, as TFLite Micro's add and sub
+    Prepare compute them (double ratios of the float32 scales); `left_shift` is 20 for int8, 15 for int16."""
     twice_max = 2.0 * float(max(scale1, scale2))
     fields = {}
     for name, real in (("input1", float(scale1) / twice_max), ("input2", float(scale2) / twice_max),
-                       ("output", twice_max / ((1 << LEFT_SHIFT) * float(output_scale)))):
+                       ("output", twice_max / ((1 << left_shift) * float(output_scale)))):
         fields[f"{name}_multiplier"], fields[f"{name}_shift"] = quantize_multiplier(real)
     return fields
 
@@ -112,10 +75,12 @@ class Add(OpLowering):
         if len(ins) != 2:
             return [f"ADD takes 2 inputs, got {len(ins)}"]
         a, b, y = ins[INPUT1], ins[INPUT2], outs[OUTPUT]
-        problems = require_dtype(a, "input 1", ("int8",)) + require_dtype(b, "input 2", ("int8",))
-        problems += require_dtype(y, "output", ("int8",)) + check_activation(op)
+        problems = require_dtype(a, "input 1", ("int8", "int16")) + require_dtype(b, "input 2", ("int8", "int16"))
+        problems += require_dtype(y, "output", ("int8", "int16")) + check_activation(op)
         if problems:
             return problems
+        if not a.dtype == b.dtype == y.dtype:
+            return [f"ADD needs inputs and output of one type, got {a.dtype}, {b.dtype} and {y.dtype}"]
         for t, role in ((a, "input 1"), (b, "input 2"), (y, "output")):
             problems += require_per_tensor_quant(t, role)
             if t.quant is not None and not t.quant.single_scale > 0:
@@ -129,14 +94,15 @@ class Add(OpLowering):
             problems.append(f"broadcasting {a.describe()} with {b.describe()} needs {len(loops[0])} loops; "
                             f"at most {MAX_DIMS} are supported")
         real_output = 2.0 * max(a.quant.single_scale, b.quant.single_scale) / (
-            (1 << LEFT_SHIFT) * y.quant.single_scale)
+            (1 << LEFT_SHIFTS[y.dtype]) * y.quant.single_scale)
         if real_output >= 1.0:
             problems.append(f"output scale of {y.describe()} is too small for the inputs' scales")
         return problems
 
     def prepare(self, op: Op, graph: Graph) -> AddLayer:
         a, b, y = operand(op, graph, INPUT1), operand(op, graph, INPUT2), result(op, graph, OUTPUT)
-        act_min, act_max = output_range(op, y)
+        act_min, act_max = fused_range(op, y)
+        left_shift = LEFT_SHIFTS[y.dtype]
         rank = len(y.shape)
         extents, strides1, strides2 = broadcast_loops(a.shape, b.shape, y.shape)
         return AddLayer(
@@ -146,9 +112,9 @@ class Add(OpLowering):
                               if extended(t.shape, rank) == tuple(y.shape)),
             extents=tuple(extents), input1_strides=tuple(strides1), input2_strides=tuple(strides2),
             input1_offset=-a.quant.single_zero_point, input2_offset=-b.quant.single_zero_point,
-            output_offset=y.quant.single_zero_point, left_shift=LEFT_SHIFT,
-            **add_multipliers(a.quant.single_scale, b.quant.single_scale, y.quant.single_scale),
-            activation_min=act_min, activation_max=act_max,
+            output_offset=y.quant.single_zero_point, left_shift=left_shift,
+            **add_multipliers(a.quant.single_scale, b.quant.single_scale, y.quant.single_scale, left_shift),
+            activation_min=act_min, activation_max=act_max, dtype=y.dtype,
         )
 
 
@@ -158,6 +124,8 @@ class AddPortable(KernelBinding):
     backend = "portable"
 
     def kernel_name(self, op: Op, layer: AddLayer) -> str:
+        if layer.dtype == "int16":
+            return "mcugen_add_s16"
         return "mcugen_add_s8" if layer.same_shape else "mcugen_add_broadcast_s8"
 
     def overlap(self, op: Op, layer: AddLayer) -> list[tuple[int, int]]:
@@ -180,12 +148,12 @@ class AddPortable(KernelBinding):
             "activation_max": layer.activation_max,
             "size": layer.size,
         }
-        if not layer.same_shape:
+        if not layer.same_shape or layer.dtype == "int16":
             padding = MAX_DIMS - len(layer.extents)
             fields["extent"] = [1] * padding + list(layer.extents)
             fields["input1_stride"] = [0] * padding + list(layer.input1_strides)
             fields["input2_stride"] = [0] * padding + list(layer.input2_strides)
-        emit.kernel("mcugen_add_s8")
+        emit.kernel("mcugen_add_s16" if layer.dtype == "int16" else "mcugen_add_s8")
         params = emit.params("mcugen_add_params", fields)
         emit.call(self.kernel_name(op, layer), params, emit.tensor(op.inputs[INPUT1]),
                   emit.tensor(op.inputs[INPUT2]), emit.tensor(op.outputs[OUTPUT]))

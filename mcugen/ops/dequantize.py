@@ -1,4 +1,4 @@
-"""DEQUANTIZE: int8 -> float32 (the exit of float-I/O models), real = scale * (q - zero_point)."""
+"""DEQUANTIZE: int8 or int16 -> float32 (the exit of float-I/O models), real = scale * (q - zero_point)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ class DequantizeLayer:
     size: int
     scale: float
     zero_point: int
+    dtype: str = "int8"  # of the input
 
 
 @register
@@ -28,7 +29,7 @@ class Dequantize(OpLowering):
 
     def check(self, op: Op, graph: Graph) -> list[str]:
         x, y = operand(op, graph, INPUT), result(op, graph, OUTPUT)
-        problems = require_dtype(x, "input", ("int8",)) + require_dtype(y, "output", ("float32",))
+        problems = require_dtype(x, "input", ("int8", "int16")) + require_dtype(y, "output", ("float32",))
         if problems:
             return problems
         problems = require_per_tensor_quant(x, "input")
@@ -38,7 +39,8 @@ class Dequantize(OpLowering):
 
     def prepare(self, op: Op, graph: Graph) -> DequantizeLayer:
         x = operand(op, graph, INPUT)
-        return DequantizeLayer(size=x.size, scale=float(x.quant.scale[0]), zero_point=x.quant.single_zero_point)
+        return DequantizeLayer(size=x.size, scale=float(x.quant.scale[0]), zero_point=x.quant.single_zero_point,
+                               dtype=x.dtype)
 
 
 @binding
@@ -47,14 +49,14 @@ class DequantizePortable(KernelBinding):
     backend = "portable"
 
     def kernel_name(self, op: Op, layer: DequantizeLayer) -> str:
-        return "mcugen_dequantize_s8_f32"
+        return "mcugen_dequantize_s16_f32" if layer.dtype == "int16" else "mcugen_dequantize_s8_f32"
 
     def emit(self, op: Op, layer: DequantizeLayer, emit) -> None:
-        emit.kernel("mcugen_dequantize_s8_f32")
+        emit.kernel(self.kernel_name(op, layer))
         params = emit.params("mcugen_dequantize_s8_f32_params", {
             "size": layer.size,
             "scale": layer.scale,
             "zero_point": layer.zero_point,
         })
-        emit.call("mcugen_dequantize_s8_f32", params, emit.tensor(op.inputs[INPUT]),
+        emit.call(self.kernel_name(op, layer), params, emit.tensor(op.inputs[INPUT]),
                   emit.tensor(op.outputs[OUTPUT]))

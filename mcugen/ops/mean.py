@@ -86,6 +86,14 @@ def _padded(groups: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
     return [size for size, _ in lead + groups], [stride for _, stride in lead + groups]
 
 
+def group_fields(kept, reduced) -> dict[str, list[int]]:
+    """The C fields of grouped dimensions (outer_shape/_stride, reduced_shape/_stride), padded in front."""
+    outer_shape, outer_stride = _padded(list(kept))
+    reduced_shape, reduced_stride = _padded(list(reduced))
+    return {"outer_shape": outer_shape, "outer_stride": outer_stride,
+            "reduced_shape": reduced_shape, "reduced_stride": reduced_stride}
+
+
 @register
 class Mean(OpLowering):
     kind = "MEAN"
@@ -132,14 +140,9 @@ class MeanPortable(KernelBinding):
         return "mcugen_mean_s8"
 
     def emit(self, op: Op, layer: MeanLayer, emit) -> None:
-        outer_shape, outer_stride = _padded(list(layer.kept))
-        reduced_shape, reduced_stride = _padded(list(layer.reduced))
         emit.kernel("mcugen_mean_s8")
         params = emit.params("mcugen_mean_params", {
-            "outer_shape": outer_shape,
-            "outer_stride": outer_stride,
-            "reduced_shape": reduced_shape,
-            "reduced_stride": reduced_stride,
+            **group_fields(layer.kept, layer.reduced),
             "sum_offset": layer.sum_offset,
             "multiplier": layer.multiplier,
             "shift": layer.shift,

@@ -1,24 +1,32 @@
-"""QUANTIZE: float32 -> int8 (the entry of float-I/O models), int8 -> int8 requantization, and int8 <-> uint8
-(uint8 model inputs and outputs around an int8 body).
+"""QUANTIZE: float32 -> int8 (the entry of float-I/O models), requantization between int8 and int16 (int8 -> int8,
+int16 -> int8, int8 -> int16), and int8 <-> uint8 (uint8 model inputs and outputs around an int8 body).
 
 float32 -> int8 divides by the output scale in float32 and rounds halves away from zero, as TFLite Micro's
-AffineQuantize. int8 -> int8 rescales by input_scale / output_scale with the usual Q31 multiplier and shift.
-int8 -> uint8 and uint8 -> int8 rescale the same way (TFLite Micro's Requantize; with equal scales and zero points
-128 apart that is a flip of the top bit) and, having 256 possible inputs, run as a table computed at compile time.
+AffineQuantize. Integer requantization rescales by input_scale / output_scale with the usual Q31 multiplier and
+shift; int8 <-> uint8 does the same arithmetic, evaluated at compile time for the 256 possible inputs (a table).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mcugen.fixedpoint import multiply_by_quantized_multiplier
 from mcugen.ir import Graph, Op
 from mcugen.kernels.base import KernelBinding, binding
 from mcugen.ops.base import OpLowering, operand, register, require_dtype, require_per_tensor_quant, result
 from mcugen.ops.lut import LutLayer, LutPortable, byte_table
 from mcugen.quant import quantize_multiplier
-from mcugen.fixedpoint import multiply_by_quantized_multiplier
 
 INPUT, OUTPUT = 0, 0
+# (input, output) type -> the C function requantizing between them
+REQUANTIZE_KERNELS = {
+    ("int8", "int8"): "mcugen_requantize_s8_s8",
+    ("int16", "int8"): "mcugen_requantize_s16_s8",
+    ("int8", "int16"): "mcugen_requantize_s8_s16",
+}
+# Runtime files holding more than one of those functions.
+KERNEL_SOURCES = {"mcugen_requantize_s16_s8": "mcugen_requantize_s16",
+                  "mcugen_requantize_s8_s16": "mcugen_requantize_s16"}
 
 
 @dataclass(frozen=True)
@@ -30,8 +38,9 @@ class QuantizeLayer:
     scale: float  # float32 -> int8: the output scale
     input_zero_point: int
     output_zero_point: int
-    multiplier: int = 0  # int8 -> int8
+    multiplier: int = 0  # integer -> integer
     shift: int = 0
+    kernel: str = "mcugen_quantize_f32_s8"
 
 
 @register
@@ -42,14 +51,16 @@ class Quantize(OpLowering):
 
     def check(self, op: Op, graph: Graph) -> list[str]:
         x, y = operand(op, graph, INPUT), result(op, graph, OUTPUT)
-        problems = require_dtype(x, "input", ("float32", "int8", "uint8")) + require_dtype(y, "output",
-                                                                                          ("int8", "uint8"))
+        problems = require_dtype(x, "input", ("float32", "int8", "int16", "uint8"))
+        problems += require_dtype(y, "output", ("int8", "int16", "uint8"))
         if problems:
             return problems
-        if y.dtype == "uint8" and x.dtype != "int8" or x.dtype == "uint8" and y.dtype != "int8":
-            return [f"{x.dtype} -> {y.dtype} is not supported; uint8 is supported to and from int8 only"]
+        pair = (x.dtype, y.dtype)
+        if pair not in REQUANTIZE_KERNELS and pair not in (("float32", "int8"), ("int8", "uint8"), ("uint8", "int8")):
+            return [f"QUANTIZE from {x.dtype} to {y.dtype} is not supported; supported: float32 -> int8, "
+                    + ", ".join(f"{a} -> {b}" for a, b in REQUANTIZE_KERNELS) + ", int8 <-> uint8"]
         problems = require_per_tensor_quant(y, "output")
-        if x.dtype in ("int8", "uint8"):
+        if x.dtype != "float32":
             problems += require_per_tensor_quant(x, "input")
         if x.size != y.size:
             problems.append(f"output {y.describe()} does not have as many elements as input {x.describe()}")
@@ -72,7 +83,8 @@ class Quantize(OpLowering):
         # The ratio of the two float32 scales is taken in double, as TFLite does.
         multiplier, shift = quantize_multiplier(float(x.quant.scale[0]) / float(y.quant.scale[0]))
         return QuantizeLayer(size=y.size, from_float=False, scale=0.0, input_zero_point=x.quant.single_zero_point,
-                             output_zero_point=y.quant.single_zero_point, multiplier=multiplier, shift=shift)
+                             output_zero_point=y.quant.single_zero_point, multiplier=multiplier, shift=shift,
+                             kernel=REQUANTIZE_KERNELS[(x.dtype, y.dtype)])
 
 
 @binding
@@ -91,15 +103,15 @@ class QuantizePortable(KernelBinding):
     backend = "portable"
 
     def kernel_name(self, op: Op, layer: QuantizeLayer) -> str:
-        return "mcugen_quantize_f32_s8" if layer.from_float else "mcugen_requantize_s8_s8"
+        return layer.kernel
 
     def overlap(self, op: Op, layer: QuantizeLayer) -> list[tuple[int, int]]:
         # Element i is read before it is written, and the output element is never wider than the input's.
-        return [(INPUT, 0)]
+        return [] if layer.kernel == "mcugen_requantize_s8_s16" else [(INPUT, 0)]
 
     def emit(self, op: Op, layer: QuantizeLayer, emit) -> None:
         name = self.kernel_name(op, layer)
-        emit.kernel(name)
+        emit.kernel(KERNEL_SOURCES.get(name, name))
         if layer.from_float:
             params = emit.params("mcugen_quantize_f32_s8_params", {
                 "size": layer.size,

@@ -28,6 +28,8 @@ class AddCmsisNN(CmsisNNBinding):
     function = FUNCTION
 
     def supports(self, op: Op, layer: AddLayer, target: Target) -> str | None:
+        if layer.dtype != "int8":
+            return f"{FUNCTION} computes int8 only"
         if not layer.same_shape:
             return f"{FUNCTION} needs inputs of the output's shape (broadcasting is done by the portable kernel)"
         return None

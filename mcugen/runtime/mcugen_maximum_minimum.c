@@ -1,0 +1,30 @@
+#include "mcugen_maximum_minimum.h"
+
+#include "mcugen_broadcast.h"
+
+#define LARGER(p, a, b) ((a) > (b) ? (a) : (b))
+#define SMALLER(p, a, b) ((a) < (b) ? (a) : (b))
+
+void mcugen_maximum_s8(const mcugen_maximum_minimum_params *params, const int8_t *input1, const int8_t *input2,
+                       int8_t *output)
+{
+    MCUGEN_BROADCAST_WALK(&params->walk, LARGER, 0, input1, input2, output);
+}
+
+void mcugen_minimum_s8(const mcugen_maximum_minimum_params *params, const int8_t *input1, const int8_t *input2,
+                       int8_t *output)
+{
+    MCUGEN_BROADCAST_WALK(&params->walk, SMALLER, 0, input1, input2, output);
+}
+
+void mcugen_maximum_s16(const mcugen_maximum_minimum_params *params, const int16_t *input1,
+                        const int16_t *input2, int16_t *output)
+{
+    MCUGEN_BROADCAST_WALK(&params->walk, LARGER, 0, input1, input2, output);
+}
+
+void mcugen_minimum_s16(const mcugen_maximum_minimum_params *params, const int16_t *input1,
+                        const int16_t *input2, int16_t *output)
+{
+    MCUGEN_BROADCAST_WALK(&params->walk, SMALLER, 0, input1, input2, output);
+}
