@@ -65,4 +65,29 @@ static inline int8_t mcugen_arm_requantize_s8(int32_t acc, int32_t multiplier, i
     return (int8_t)value;
 }
 
+/** `value` (an int8) in each of the four bytes of a word. */
+static inline int32_t mcugen_arm_s8x4(int32_t value)
+{
+    return (int32_t)(((uint32_t)value & 0xFFu) * 0x01010101u);
+}
+
+/** Four int8 values (int32s in [-128, 127]) as the bytes of one word, v0 lowest. */
+static inline int32_t mcugen_arm_pack_s8x4(int32_t v0, int32_t v1, int32_t v2, int32_t v3)
+{
+    uint32_t even, odd;
+    __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(even) : "r"(v0), "r"(v2));
+    __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(odd) : "r"(v1), "r"(v3));
+    return (int32_t)((even & 0x00FF00FFu) | ((odd & 0x00FF00FFu) << 8));
+}
+
+/** Each int8 byte of `values` clamped to the bytes of [bounds_min, bounds_max] (SSUB8 sets the GE flags that SEL
+ *  reads: two instructions per bound for four values). */
+static inline int32_t mcugen_arm_clamp_s8x4(int32_t values, int32_t bounds_min, int32_t bounds_max)
+{
+    (void)__ssub8(values, bounds_min); /* GE where values >= min */
+    values = (int32_t)__sel(values, bounds_min);
+    (void)__ssub8(values, bounds_max); /* GE where values >= max */
+    return (int32_t)__sel(bounds_max, values);
+}
+
 #endif /* MCUGEN_ARM_COMMON_H */

@@ -15,10 +15,13 @@ What they do differently from CMSIS-NN:
   make that bit-exact with TFLite Micro's double rounding: every shift is a right shift (shift <= -1), and every
   accumulator is below 2^30 in magnitude. The bound used needs no weights: |folded bias| + 128 * 128 * taps,
   since every product of an int8 weight and an int8 input (padding included) is at most 128 * 128.
+  The depthwise kernel goes further under the same conditions: it doubles bias and weights at compile time and
+  folds the last rounding and the output zero point into one SSAT (its header).
 
 Overlap of output and input: the shallow convolution reads the whole window of an output pixel (the valid taps,
 all channels) before it writes that pixel's channels, pixel after pixel, (the gap of mcugen/ops/streaming.py for one
-image; as arm_convolve_s8's im2col_block_gap with blocks of one pixel). The fully connected kernel reads
+image; as arm_convolve_s8's im2col_block_gap with blocks of one pixel). The depthwise kernel reads the valid taps of
+four channels before it writes them, as arm_depthwise_conv_3x3_s8 does. The fully connected kernel reads
 the whole input row again for every group of four features, so its output gets a buffer of its own.
 """
 
@@ -32,7 +35,7 @@ from mcugen.kernels.cmsis_nn.common import BACKEND
 from mcugen.ops.base import Emitter, c_int_array
 from mcugen.ops.conv2d import FILTER, INPUT, OUTPUT, ConvLayer, layer_input_shape, layer_output_shape
 from mcugen.ops.fully_connected import WEIGHTS, FullyConnectedLayer
-from mcugen.ops.streaming import NO_OVERLAP, overlap_gap, window_first_reads
+from mcugen.ops.streaming import NO_OVERLAP, overlap_gap, window_first_reads, window_gap
 
 FAST_REQUANTIZE_BOUND = 1 << 30
 MAX_PRODUCT = 128 * 128  # |int8 * int8|
@@ -73,6 +76,11 @@ def _pad_columns(rows: np.ndarray, multiple: int) -> np.ndarray:
     """`rows` [n, k] with zero columns appended up to a multiple of `multiple`."""
     extra = (-rows.shape[1]) % multiple
     return np.pad(rows, ((0, 0), (0, extra))) if extra else rows
+
+
+def _int16_halves(low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """int32 words holding `low` in the low and `high` in the high int16 half."""
+    return ((high & 0xFFFF) << 16 | (low & 0xFFFF)).astype(np.uint32).view(np.int32)
 
 
 # ---- FULLY_CONNECTED -------------------------------------------------------------------------------------------
@@ -136,8 +144,7 @@ def shallow_weight_words(filters: np.ndarray) -> np.ndarray:
     pairs (its header)."""
     filters = _pad_columns(np.asarray(filters, dtype=np.int64), 2)
     channels, taps = filters.shape
-    low, high = filters[:, 0::2], filters[:, 1::2]
-    words = ((high & 0xFFFF) << 16 | (low & 0xFFFF)).astype(np.uint32).view(np.int32)  # [channels, pairs]
+    words = _int16_halves(filters[:, 0::2], filters[:, 1::2])  # [channels, pairs]
     whole = channels // GROUP * GROUP
     grouped = words[:whole].reshape(-1, GROUP, taps // 2).transpose(0, 2, 1).reshape(-1)
     return np.concatenate([grouped, words[whole:].reshape(-1)])
@@ -230,3 +237,82 @@ class DepthwiseOneChannelArm(_ShallowConv):
         # [1, kh, kw, multiplier] -> [multiplier, kh * kw]: with one input channel, output channel m is the
         # convolution with filter m.
         return weights.reshape(-1, weights.shape[-1]).T
+
+
+# ---- DEPTHWISE_CONV_2D with depth multiplier 1 --------------------------------------------------------------------
+
+# Fewer channels leave the four-channel loop idle: CMSIS-NN keeps those layers.
+DEPTHWISE_MIN_DEPTH = 4
+
+
+def depthwise_mult1_blocks(filters: np.ndarray, folded_bias: np.ndarray, multipliers: np.ndarray,
+                           shifts: np.ndarray) -> np.ndarray:
+    """Filter [1, kh, kw, channels], bias and requantization as mcugen_arm_depthwise_conv2d_mult1_s8's stream of
+    int32 words (its header): per group of four channels the doubled biases, the doubled weights of each tap as
+    int16 halves, the multipliers and the right shifts minus one; then the remaining channels one by one."""
+    taps = 2 * np.asarray(filters, dtype=np.int64).reshape(-1, filters.shape[-1]).T  # [channels, taps]
+    bias = 2 * np.asarray(folded_bias, dtype=np.int64)
+    multipliers = np.asarray(multipliers, dtype=np.int64)
+    pre_shifts = -np.asarray(shifts, dtype=np.int64) - 1
+    channels = taps.shape[0]
+    parts = []
+    for c in range(0, channels // GROUP * GROUP, GROUP):
+        group = taps[c:c + GROUP]
+        weights = np.stack([_int16_halves(group[0], group[2]), _int16_halves(group[1], group[3])], axis=-1)
+        parts += [bias[c:c + GROUP], weights.reshape(-1), multipliers[c:c + GROUP], pre_shifts[c:c + GROUP]]
+    for c in range(channels // GROUP * GROUP, channels):
+        parts += [bias[c:c + 1], taps[c], multipliers[c:c + 1], pre_shifts[c:c + 1]]
+    return np.concatenate([np.asarray(p, dtype=np.int64).astype(np.uint32).view(np.int32) for p in parts])
+
+
+@binding
+class DepthwiseMult1Arm(ArmDspBinding):
+    kind = "DEPTHWISE_CONV_2D"
+
+    def kernel_name(self, op: Op, layer: ConvLayer) -> str:
+        return "mcugen_arm_depthwise_conv2d_mult1_s8"
+
+    def supports(self, op: Op, layer: ConvLayer, target: Target) -> str | None:
+        problem = dsp_problem(target)
+        if problem is None and layer.depth_multiplier != 1:
+            problem = f"needs depth multiplier 1 (has {layer.depth_multiplier})"
+        if problem is None and layer.input_depth < DEPTHWISE_MIN_DEPTH:
+            problem = f"needs at least {DEPTHWISE_MIN_DEPTH} channels (has {layer.input_depth})"
+        taps = layer.filter_height * layer.filter_width
+        problem = problem or fast_requantize_problem(layer.shifts, layer.folded_bias, taps)
+        return problem and f"{self.kernel_name(op, layer)}: {problem}"
+
+    def scratch_bytes(self, op: Op, layer: ConvLayer, target: Target) -> int:
+        # MCUGEN_ARM_DEPTHWISE_CONV2D_MULT1_SCRATCH: the tap table, then the padding row.
+        return 4 * layer.filter_height * layer.filter_width + 4 * ((layer.input_depth + 3) // 4)
+
+    def overlap(self, op: Op, layer: ConvLayer) -> list[tuple[int, int]]:
+        # Pixel by pixel; within a pixel, groups of four channels (then the rest one by one), each reading its
+        # valid taps from its first channel on before writing its outputs (the header's order of accesses).
+        channel = np.arange(layer.output_depth)
+        reads = np.where(channel < layer.output_depth // GROUP * GROUP, channel // GROUP * GROUP, channel)
+        return [(INPUT, window_gap(layer_input_shape(layer), layer_output_shape(layer), layer.filter_hw,
+                                   layer.window, reads))]
+
+    def emit(self, op: Op, layer: ConvLayer, emit: Emitter) -> None:
+        name = self.kernel_name(op, layer)
+        emit.kernel(name)
+        params = emit.params("mcugen_arm_depthwise_conv2d_mult1_params", {
+            "batches": layer.batches,
+            "input_height": layer.input_height,
+            "input_width": layer.input_width,
+            "depth": layer.input_depth,
+            "filter_height": layer.filter_height,
+            "filter_width": layer.filter_width,
+            "output_height": layer.output_height,
+            "output_width": layer.output_width,
+            **layer.window,
+            "pad_value": -layer.input_offset,
+            "output_offset": layer.output_offset,
+            "activation_min": layer.activation_min,
+            "activation_max": layer.activation_max,
+        })
+        blocks = depthwise_mult1_blocks(np.asarray(emit.data(op.inputs[FILTER])), layer.folded_bias,
+                                        layer.multipliers, layer.shifts)
+        emit.call(name, params, emit.tensor(op.inputs[INPUT]), emit.const("blocks", blocks, "int32_t"),
+                  emit.tensor(op.outputs[OUTPUT]), emit.scratch())
