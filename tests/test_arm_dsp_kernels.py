@@ -12,7 +12,7 @@ from modelgen import conv2d_model, depthwise_conv2d_model, fully_connected_model
 from mcugen.compiler import compile_model
 from mcugen.kernels.base import BINDINGS, Target, choose
 from mcugen.kernels.cmsis_nn.arm_dsp import (ArmDspBinding, depthwise_mult1_blocks, fast_requantize_problem,
-                                             fully_connected_blocks, shallow_weight_words)
+                                             fully_connected_blocks, fully_connected_channels, shallow_weight_words)
 from mcugen.ops import lowering_for
 from mcugen.reader import read_model_bytes
 from mcugen.verify import verify_model
@@ -52,6 +52,11 @@ CASES = {
     "depthwise-one-channel-valid": (lambda: depthwise_conv2d_model(input_shape=(1, 8, 9, 1), depth_multiplier=6,
                                                                    kernel=(3, 3), padding="VALID",
                                                                    activation="RELU6", seed=15), SHALLOW),
+    "conv-1x1-depth-8": (lambda: conv2d_model(input_shape=(1, 5, 6, 8), out_channels=12, kernel=(1, 1), seed=22), FC),
+    "conv-1x1-odd-depths": (lambda: conv2d_model(input_shape=(1, 4, 3, 13), out_channels=7, kernel=(1, 1),
+                                                 activation="RELU6", seed=23), FC),
+    "conv-1x1-batched-per-tensor": (lambda: conv2d_model(input_shape=(2, 3, 3, 40), out_channels=9, kernel=(1, 1),
+                                                         bias=False, per_channel=False, seed=24), FC),
     "depthwise-3x3-same": (lambda: depthwise_conv2d_model(input_shape=(1, 9, 9, 8), seed=16), DEPTHWISE),
     "depthwise-odd-channels-stride2": (lambda: depthwise_conv2d_model(input_shape=(1, 10, 7, 11), stride=(2, 2),
                                                                       activation="RELU6", seed=17), DEPTHWISE),
@@ -89,7 +94,7 @@ def test_arm_kernel_bit_exact_on_cortex_m4(name):
 @pytest.mark.parametrize("board", ["qemu-m7", "qemu-m33"])
 def test_arm_kernels_bit_exact_on_cortex_m7_and_m33(board):
     for name in ("fc-odd-depth-odd-features", "conv-three-channels-stride2", "depthwise-one-channel-odd",
-                 "depthwise-odd-channels-stride2"):
+                 "depthwise-odd-channels-stride2", "conv-1x1-odd-depths"):
         build, kernel = CASES[name]
         model = build()
         assert _compiled(model, board).kernel_name(0) == kernel
@@ -151,6 +156,12 @@ def test_shallow_weight_words_layout():
                 pair(3, 0), pair(-6, 0), pair(9, 0), pair(12, 0),
                 pair(-128, 127), pair(0, 0)]
     assert words.tolist() == expected
+
+
+def test_fully_connected_channels_layout():
+    bias, multipliers, shifts = np.arange(5) * 10, np.arange(101, 106), np.array([-1, -2, -3, -4, -31])
+    stream = fully_connected_channels(bias, multipliers, shifts)
+    assert stream.tolist() == [0, 10, 20, 30, 101, 102, 103, 104, 0, 1, 2, 3, 40, 105, 30]
 
 
 def test_depthwise_mult1_blocks_layout():

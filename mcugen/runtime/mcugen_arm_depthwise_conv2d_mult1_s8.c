@@ -44,20 +44,6 @@ static void fill_taps(const mcugen_arm_depthwise_conv2d_mult1_params *p, const i
                 : "memory");                                                                                   \
     } while (0)
 
-/* The output of a doubled accumulator (header): 2 * acc * multiplier * 2^(-32) rounded to nearest (SMMULR), then
- * the rounding right shift by pre_shift + 1 and the output zero point (rounding_offset = 2 * zero point + 1) in
- * one arithmetic shift that SSAT also saturates to int8. */
-static inline int32_t requantize_doubled(int32_t acc2, int32_t multiplier, int32_t pre_shift,
-                                         int32_t rounding_offset)
-{
-    int32_t high;
-    __asm__("smmulr %0, %1, %2" : "=r"(high) : "r"(acc2), "r"(multiplier));
-    const int32_t halves = ((high + (high >> 31)) >> pre_shift) + rounding_offset;
-    int32_t result;
-    __asm__("ssat %0, #8, %1, asr #1" : "=r"(result) : "r"(halves));
-    return result;
-}
-
 void mcugen_arm_depthwise_conv2d_mult1_s8(const mcugen_arm_depthwise_conv2d_mult1_params *params,
                                           const int8_t *input, const int32_t *blocks, int8_t *output,
                                           void *scratch)
@@ -102,10 +88,10 @@ void mcugen_arm_depthwise_conv2d_mult1_s8(const mcugen_arm_depthwise_conv2d_mult
                             MCUGEN_DW_TAP();
                         }
                     }
-                    const int32_t v0 = requantize_doubled(a0, w[0], w[4], rounding_offset);
-                    const int32_t v1 = requantize_doubled(a1, w[1], w[5], rounding_offset);
-                    const int32_t v2 = requantize_doubled(a2, w[2], w[6], rounding_offset);
-                    const int32_t v3 = requantize_doubled(a3, w[3], w[7], rounding_offset);
+                    const int32_t v0 = mcugen_arm_requantize_doubled_s8(a0, w[0], w[4], rounding_offset);
+                    const int32_t v1 = mcugen_arm_requantize_doubled_s8(a1, w[1], w[5], rounding_offset);
+                    const int32_t v2 = mcugen_arm_requantize_doubled_s8(a2, w[2], w[6], rounding_offset);
+                    const int32_t v3 = mcugen_arm_requantize_doubled_s8(a3, w[3], w[7], rounding_offset);
                     w += 8;
                     const int32_t values = mcugen_arm_clamp_s8x4(mcugen_arm_pack_s8x4(v0, v1, v2, v3), bounds_min,
                                                                  bounds_max);
@@ -116,7 +102,7 @@ void mcugen_arm_depthwise_conv2d_mult1_s8(const mcugen_arm_depthwise_conv2d_mult
                     for (int32_t t = 0; t < count; ++t) {
                         acc += *w++ * taps[t][channel];
                     }
-                    int32_t value = requantize_doubled(acc, w[0], w[1], rounding_offset);
+                    int32_t value = mcugen_arm_requantize_doubled_s8(acc, w[0], w[1], rounding_offset);
                     w += 2;
                     value = value < params->activation_min ? params->activation_min : value;
                     value = value > params->activation_max ? params->activation_max : value;

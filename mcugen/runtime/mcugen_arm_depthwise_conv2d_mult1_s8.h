@@ -55,10 +55,8 @@ typedef struct {
  * - then for each remaining channel (depth % 4): 2 * bias, its T values 2 * filter, multiplier, pre-shift.
  * Every doubled accumulator stays below 2^31 in magnitude (mcugen_arm_common.h: |acc| < 2^30).
  *
- * Requantization: with h = SMMULR(2 * acc, multiplier) and a right shift s, TFLite Micro's rounding of h / 2^s
- * (halves away from zero) is floor((h - (h < 0) + 2^(s-1)) / 2^s) = floor((t + 1) / 2) with
- * t = (h - (h < 0)) >> (s - 1); the output zero point z joins as floor((t + 2z + 1) / 2), which SSAT computes and
- * saturates to int8 in one instruction; the clamp to the activation bounds follows, four channels at a time.
+ * Requantization: mcugen_arm_requantize_doubled_s8 (mcugen_arm_common.h), then the clamp to the activation
+ * bounds, four channels at a time.
  *
  * Order of accesses (what the compile-time overlap of output and input rests on): pixel after pixel; within a
  * pixel, each group of four channels reads its valid taps (4 bytes from channel c at each) and then writes its

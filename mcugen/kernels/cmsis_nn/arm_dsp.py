@@ -22,7 +22,8 @@ Overlap of output and input: the shallow convolution reads the whole window of a
 all channels) before it writes that pixel's channels, pixel after pixel, (the gap of mcugen/ops/streaming.py for one
 image; as arm_convolve_s8's im2col_block_gap with blocks of one pixel). The depthwise kernel reads the valid taps of
 four channels before it writes them, as arm_depthwise_conv_3x3_s8 does. The fully connected kernel reads
-the whole input row again for every group of four features, so its output gets a buffer of its own.
+the whole input row again for every group of four features: as a FULLY_CONNECTED layer its output gets a buffer of
+its own; as a 1x1 convolution (rows = pixels) each output pixel lands below every later row it still reads.
 """
 
 from __future__ import annotations
@@ -103,6 +104,26 @@ def fully_connected_blocks(weights: np.ndarray) -> np.ndarray:
     return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int8)
 
 
+def _channel_stream(parts_per_channel: list[np.ndarray], channels: int) -> np.ndarray:
+    """Per group of four channels each part's four values, part after part; then per remaining channel its value of
+    each part: the int32 stream the kernels read alongside their weights."""
+    whole = channels // GROUP * GROUP
+    parts = []
+    for c in range(0, whole, GROUP):
+        parts += [p[c:c + GROUP] for p in parts_per_channel]
+    for c in range(whole, channels):
+        parts += [p[c:c + 1] for p in parts_per_channel]
+    return np.concatenate([np.asarray(p, dtype=np.int64) for p in parts]).astype(np.uint32).view(np.int32)
+
+
+def fully_connected_channels(folded_bias: np.ndarray, multipliers: np.ndarray, shifts: np.ndarray) -> np.ndarray:
+    """Bias, multiplier and pre-shift (right shift minus one) of each feature in mcugen_arm_fully_connected_s8's
+    order (its header)."""
+    pre_shifts = -np.asarray(shifts, dtype=np.int64) - 1
+    return _channel_stream([np.asarray(folded_bias, dtype=np.int64), np.asarray(multipliers, dtype=np.int64),
+                            pre_shifts], len(pre_shifts))
+
+
 @binding
 class FullyConnectedArm(ArmDspBinding):
     kind = "FULLY_CONNECTED"
@@ -115,21 +136,59 @@ class FullyConnectedArm(ArmDspBinding):
         return problem and f"{self.kernel_name(op, layer)}: {problem}"
 
     def emit(self, op: Op, layer: FullyConnectedLayer, emit: Emitter) -> None:
-        name = self.kernel_name(op, layer)
-        emit.kernel(name)
-        params = emit.params("mcugen_arm_fully_connected_params", {
-            "batches": layer.batches,
-            "input_depth": layer.input_depth,
-            "output_depth": layer.output_depth,
-            "output_offset": layer.output_offset,
-            "activation_min": layer.activation_min,
-            "activation_max": layer.activation_max,
-        })
-        multipliers, right_shifts = emit_requantization(emit, layer.multipliers, layer.shifts)
-        weights = emit.const("weights", fully_connected_blocks(emit.data(op.inputs[WEIGHTS])), "int8_t")
-        bias = emit.const("bias", c_int_array(layer.folded_bias), "int32_t")
-        emit.call(name, params, multipliers, right_shifts, emit.tensor(op.inputs[INPUT]), weights, bias,
-                  emit.tensor(op.outputs[OUTPUT]))
+        emit_fully_connected(emit, layer, layer.batches, emit.data(op.inputs[WEIGHTS]), emit.tensor(op.inputs[INPUT]),
+                             emit.tensor(op.outputs[OUTPUT]))
+
+
+def emit_fully_connected(emit: Emitter, layer: FullyConnectedLayer | ConvLayer, batches: int, weights: np.ndarray,
+                         input_tensor: str, output_tensor: str) -> None:
+    """The call of mcugen_arm_fully_connected_s8 on `batches` rows, `weights` [output_depth, input_depth]."""
+    name = "mcugen_arm_fully_connected_s8"
+    emit.kernel(name)
+    output_depth, input_depth = weights.shape
+    params = emit.params("mcugen_arm_fully_connected_params", {
+        "batches": batches,
+        "input_depth": input_depth,
+        "output_depth": output_depth,
+        "output_offset": layer.output_offset,
+        "activation_min": layer.activation_min,
+        "activation_max": layer.activation_max,
+    })
+    blocks = emit.const("weights", fully_connected_blocks(weights), "int8_t")
+    channels = fully_connected_channels(layer.folded_bias, layer.multipliers, layer.shifts)
+    emit.call(name, params, input_tensor, blocks, emit.const("channels", channels, "int32_t"), output_tensor)
+
+
+@binding
+class Conv2D1x1Arm(ArmDspBinding):
+    """A 1x1 unit-stride unpadded convolution is a fully connected layer over the pixels."""
+
+    kind = "CONV_2D"
+
+    def kernel_name(self, op: Op, layer: ConvLayer) -> str:
+        return "mcugen_arm_fully_connected_s8"
+
+    def supports(self, op: Op, layer: ConvLayer, target: Target) -> str | None:
+        problem = dsp_problem(target)
+        if problem is None and not (layer.filter_height == layer.filter_width == 1 and layer.groups == 1
+                                    and layer.stride_height == layer.stride_width == 1
+                                    and layer.pad_top == layer.pad_left == 0):
+            problem = "needs a 1x1 unit-stride, unpadded, ungrouped convolution"
+        problem = problem or fast_requantize_problem(layer.shifts, layer.folded_bias, layer.input_depth)
+        return problem and f"{self.kernel_name(op, layer)}: {problem}"
+
+    def overlap(self, op: Op, layer: ConvLayer) -> list[tuple[int, int]]:
+        # Pixel by pixel (rows of the fully connected kernel), four output channels at a time, each group written
+        # after it has read the pixel's whole input row: every output of pixel p reads from p * input_depth on.
+        pixels = layer.batches * layer.input_height * layer.input_width
+        first_reads = np.repeat(np.arange(pixels, dtype=np.int64) * layer.input_depth, layer.output_depth)
+        return [(INPUT, overlap_gap(first_reads))]
+
+    def emit(self, op: Op, layer: ConvLayer, emit: Emitter) -> None:
+        weights = np.asarray(emit.data(op.inputs[FILTER]))
+        emit_fully_connected(emit, layer, layer.batches * layer.input_height * layer.input_width,
+                             weights.reshape(weights.shape[0], -1), emit.tensor(op.inputs[INPUT]),
+                             emit.tensor(op.outputs[OUTPUT]))
 
 
 # ---- CONV_2D of a shallow input, DEPTHWISE_CONV_2D of a one-channel input ---------------------------------------
