@@ -22,6 +22,7 @@ pytestmark = requires_cmsis_nn
 FC = "mcugen_arm_fully_connected_s8"
 SHALLOW = "mcugen_arm_conv2d_shallow_s8"
 DEPTHWISE = "mcugen_arm_depthwise_conv2d_mult1_s8"
+IM2COL = "mcugen_arm_conv2d_im2col_s8"
 
 CASES = {
     # name: (model, kernel chosen on Cortex-M4)
@@ -57,6 +58,14 @@ CASES = {
                                                  activation="RELU6", seed=23), FC),
     "conv-1x1-batched-per-tensor": (lambda: conv2d_model(input_shape=(2, 3, 3, 40), out_channels=9, kernel=(1, 1),
                                                          bias=False, per_channel=False, seed=24), FC),
+    "conv-im2col-3x3-same": (lambda: conv2d_model(input_shape=(1, 8, 8, 16), out_channels=16, seed=25), IM2COL),
+    "conv-im2col-odd-depths-stride2": (lambda: conv2d_model(input_shape=(1, 9, 7, 13), out_channels=7,
+                                                            stride=(2, 2), activation="RELU6", seed=26), IM2COL),
+    "conv-im2col-dilated-batched": (lambda: conv2d_model(input_shape=(2, 6, 7, 6), out_channels=9, kernel=(3, 2),
+                                                         dilation=(2, 2), bias=False, per_channel=False, seed=27),
+                                    IM2COL),
+    "conv-im2col-1x1-stride2": (lambda: conv2d_model(input_shape=(1, 7, 8, 12), out_channels=10, kernel=(1, 1),
+                                                     stride=(2, 2), padding="VALID", seed=28), IM2COL),
     "depthwise-3x3-same": (lambda: depthwise_conv2d_model(input_shape=(1, 9, 9, 8), seed=16), DEPTHWISE),
     "depthwise-odd-channels-stride2": (lambda: depthwise_conv2d_model(input_shape=(1, 10, 7, 11), stride=(2, 2),
                                                                       activation="RELU6", seed=17), DEPTHWISE),
@@ -94,7 +103,7 @@ def test_arm_kernel_bit_exact_on_cortex_m4(name):
 @pytest.mark.parametrize("board", ["qemu-m7", "qemu-m33"])
 def test_arm_kernels_bit_exact_on_cortex_m7_and_m33(board):
     for name in ("fc-odd-depth-odd-features", "conv-three-channels-stride2", "depthwise-one-channel-odd",
-                 "depthwise-odd-channels-stride2", "conv-1x1-odd-depths"):
+                 "depthwise-odd-channels-stride2", "conv-1x1-odd-depths", "conv-im2col-odd-depths-stride2"):
         build, kernel = CASES[name]
         model = build()
         assert _compiled(model, board).kernel_name(0) == kernel

@@ -55,6 +55,7 @@ ARM_DSP_CHOICE = {
         "conv-1xn-stride2", "conv-dilated-no-bias", "conv-generic-odd-padding-batched", "conv-generic-same",
         "depthwise-generic-multiplier8-one-channel")},
     **{name: "mcugen_arm_fully_connected_s8" for name in ("conv-1x1-fast", "conv-1x1-fast-odd-channels-batched")},
+    "conv-1x1-strided": "mcugen_arm_conv2d_im2col_s8",
     **{name: "mcugen_arm_depthwise_conv2d_mult1_s8" for name in (
         "depthwise-3x3", "depthwise-3x3-stride2-valid", "depthwise-generic-batched", "depthwise-generic-dilated",
         "depthwise-opt-3x1-stride", "depthwise-opt-5x5")},

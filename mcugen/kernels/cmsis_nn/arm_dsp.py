@@ -20,7 +20,8 @@ What they do differently from CMSIS-NN:
 
 Overlap of output and input: the shallow convolution reads the whole window of an output pixel (the valid taps,
 all channels) before it writes that pixel's channels, pixel after pixel, (the gap of mcugen/ops/streaming.py for one
-image; as arm_convolve_s8's im2col_block_gap with blocks of one pixel). The depthwise kernel reads the valid taps of
+image; as arm_convolve_s8's im2col_block_gap with blocks of one pixel), and so does the im2col convolution (an int8 row
+per pixel, then the fully connected kernel). The depthwise kernel reads the valid taps of
 four channels before it writes them, as arm_depthwise_conv_3x3_s8 does. The fully connected kernel reads
 the whole input row again for every group of four features: as a FULLY_CONNECTED layer its output gets a buffer of
 its own; as a 1x1 convolution (rows = pixels) each output pixel lands below every later row it still reads.
@@ -141,8 +142,10 @@ class FullyConnectedArm(ArmDspBinding):
 
 
 def emit_fully_connected(emit: Emitter, layer: FullyConnectedLayer | ConvLayer, batches: int, weights: np.ndarray,
-                         input_tensor: str, output_tensor: str) -> None:
-    """The call of mcugen_arm_fully_connected_s8 on `batches` rows, `weights` [output_depth, input_depth]."""
+                         input_tensor: str, output_tensor: str, call: str = "mcugen_arm_fully_connected_s8",
+                         before: tuple[str, ...] = (), after: tuple[str, ...] = ()) -> None:
+    """The call of mcugen_arm_fully_connected_s8 on `batches` rows, `weights` [output_depth, input_depth]; or of
+    `call`, a kernel built on it that takes the same arguments between `before` and `after`."""
     name = "mcugen_arm_fully_connected_s8"
     emit.kernel(name)
     output_depth, input_depth = weights.shape
@@ -156,7 +159,8 @@ def emit_fully_connected(emit: Emitter, layer: FullyConnectedLayer | ConvLayer, 
     })
     blocks = emit.const("weights", fully_connected_blocks(weights), "int8_t")
     channels = fully_connected_channels(layer.folded_bias, layer.multipliers, layer.shifts)
-    emit.call(name, params, input_tensor, blocks, emit.const("channels", channels, "int32_t"), output_tensor)
+    emit.call(call, *before, params, input_tensor, blocks, emit.const("channels", channels, "int32_t"), output_tensor,
+              *after)
 
 
 @binding
@@ -209,6 +213,35 @@ def shallow_weight_words(filters: np.ndarray) -> np.ndarray:
     return np.concatenate([grouped, words[whole:].reshape(-1)])
 
 
+def window_fields(layer: ConvLayer, output_depth: bool) -> dict[str, int]:
+    """The shape and window fields, in order, that the window kernels' params structs begin with (output_depth
+    where the struct has it), then the padding value: the input zero point."""
+    return {
+        "batches": layer.batches,
+        "input_height": layer.input_height,
+        "input_width": layer.input_width,
+        "input_depth": layer.input_depth,
+        "filter_height": layer.filter_height,
+        "filter_width": layer.filter_width,
+        "output_height": layer.output_height,
+        "output_width": layer.output_width,
+        **({"output_depth": layer.output_depth} if output_depth else {}),
+        **layer.window,
+        "pad_value": -layer.input_offset,
+    }
+
+
+def pixel_window_overlap(layer: ConvLayer) -> list[tuple[int, int]]:
+    """Overlap of a kernel that, pixel by pixel, reads the valid taps of the window (all channels, from channel 0)
+    and then writes the pixel's channels."""
+    if layer.batches != 1:
+        return [(INPUT, NO_OVERLAP)]
+    first_reads = window_first_reads(layer_input_shape(layer), layer_output_shape(layer), layer.filter_hw,
+                                     (layer.stride_height, layer.stride_width),
+                                     (layer.dilation_height, layer.dilation_width), (layer.pad_top, layer.pad_left))
+    return [(INPUT, overlap_gap(first_reads, layer.output_depth))]
+
+
 class _ShallowConv(ArmDspBinding):
     def kernel_name(self, op: Op, layer: ConvLayer) -> str:
         return "mcugen_arm_conv2d_shallow_s8"
@@ -229,30 +262,13 @@ class _ShallowConv(ArmDspBinding):
         return 4 * ((shallow_taps(layer) + 1) // 2)  # MCUGEN_ARM_CONV2D_SHALLOW_SCRATCH
 
     def overlap(self, op: Op, layer: ConvLayer) -> list[tuple[int, int]]:
-        if layer.batches != 1:
-            return [(INPUT, NO_OVERLAP)]
-        # Pixel by pixel: the valid taps of the window (all channels, from channel 0) read, then its channels written.
-        first_reads = window_first_reads(layer_input_shape(layer), layer_output_shape(layer), layer.filter_hw,
-                                         (layer.stride_height, layer.stride_width),
-                                         (layer.dilation_height, layer.dilation_width),
-                                         (layer.pad_top, layer.pad_left))
-        return [(INPUT, overlap_gap(first_reads, layer.output_depth))]
+        return pixel_window_overlap(layer)
 
     def emit(self, op: Op, layer: ConvLayer, emit: Emitter) -> None:
         name = self.kernel_name(op, layer)
         emit.kernel(name)
         params = emit.params("mcugen_arm_conv2d_shallow_params", {
-            "batches": layer.batches,
-            "input_height": layer.input_height,
-            "input_width": layer.input_width,
-            "input_depth": layer.input_depth,
-            "filter_height": layer.filter_height,
-            "filter_width": layer.filter_width,
-            "output_height": layer.output_height,
-            "output_width": layer.output_width,
-            "output_depth": layer.output_depth,
-            **layer.window,
-            "pad_value": -layer.input_offset,
+            **window_fields(layer, output_depth=True),
             "output_offset": layer.output_offset,
             "activation_min": layer.activation_min,
             "activation_max": layer.activation_max,
@@ -375,3 +391,37 @@ class DepthwiseMult1Arm(ArmDspBinding):
                                         layer.multipliers, layer.shifts)
         emit.call(name, params, emit.tensor(op.inputs[INPUT]), emit.const("blocks", blocks, "int32_t"),
                   emit.tensor(op.outputs[OUTPUT]), emit.scratch())
+
+
+# ---- CONV_2D: the window copied to a row, then the fully connected kernel -------------------------------------
+
+
+@binding
+class Conv2DIm2colArm(ArmDspBinding):
+    kind = "CONV_2D"
+
+    def kernel_name(self, op: Op, layer: ConvLayer) -> str:
+        return "mcugen_arm_conv2d_im2col_s8"
+
+    def supports(self, op: Op, layer: ConvLayer, target: Target) -> str | None:
+        problem = dsp_problem(target)
+        if problem is None and layer.groups != 1:
+            problem = "grouped convolution"
+        if problem is None and layer.input_height == 1 and layer.filter_height == 1:
+            problem = "a 1 x n convolution of a one-row input (not measured against arm_convolve_1_x_n_s8)"
+        problem = problem or fast_requantize_problem(layer.shifts, layer.folded_bias, shallow_taps(layer))
+        return problem and f"{self.kernel_name(op, layer)}: {problem}"
+
+    def scratch_bytes(self, op: Op, layer: ConvLayer, target: Target) -> int:
+        return 4 * ((shallow_taps(layer) + 3) // 4)  # MCUGEN_ARM_CONV2D_IM2COL_SCRATCH
+
+    def overlap(self, op: Op, layer: ConvLayer) -> list[tuple[int, int]]:
+        return pixel_window_overlap(layer)
+
+    def emit(self, op: Op, layer: ConvLayer, emit: Emitter) -> None:
+        name = self.kernel_name(op, layer)
+        emit.kernel(name)
+        window = emit.params("mcugen_arm_conv2d_im2col_params", window_fields(layer, output_depth=False))
+        weights = np.asarray(emit.data(op.inputs[FILTER]))
+        emit_fully_connected(emit, layer, 1, weights.reshape(weights.shape[0], -1), emit.tensor(op.inputs[INPUT]),
+                             emit.tensor(op.outputs[OUTPUT]), call=name, before=(window,), after=(emit.scratch(),))
