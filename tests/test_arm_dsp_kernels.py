@@ -11,8 +11,8 @@ from modelgen import conv2d_model, depthwise_conv2d_model, fully_connected_model
 
 from mcugen.compiler import compile_model
 from mcugen.kernels.base import BINDINGS, Target, choose
-from mcugen.kernels.cmsis_nn.arm_dsp import (ArmDspBinding, fast_requantize_problem, fully_connected_blocks,
-                                             shallow_weight_words)
+from mcugen.kernels.cmsis_nn.arm_dsp import (ArmDspBinding, depthwise_mult1_blocks, fast_requantize_problem,
+                                             fully_connected_blocks, fully_connected_channels, shallow_weight_words)
 from mcugen.ops import lowering_for
 from mcugen.reader import read_model_bytes
 from mcugen.verify import verify_model
@@ -21,6 +21,8 @@ pytestmark = requires_cmsis_nn
 
 FC = "mcugen_arm_fully_connected_s8"
 SHALLOW = "mcugen_arm_conv2d_shallow_s8"
+DEPTHWISE = "mcugen_arm_depthwise_conv2d_mult1_s8"
+IM2COL = "mcugen_arm_conv2d_im2col_s8"
 
 CASES = {
     # name: (model, kernel chosen on Cortex-M4)
@@ -51,6 +53,32 @@ CASES = {
     "depthwise-one-channel-valid": (lambda: depthwise_conv2d_model(input_shape=(1, 8, 9, 1), depth_multiplier=6,
                                                                    kernel=(3, 3), padding="VALID",
                                                                    activation="RELU6", seed=15), SHALLOW),
+    "conv-1x1-depth-8": (lambda: conv2d_model(input_shape=(1, 5, 6, 8), out_channels=12, kernel=(1, 1), seed=22), FC),
+    "conv-1x1-odd-depths": (lambda: conv2d_model(input_shape=(1, 4, 3, 13), out_channels=7, kernel=(1, 1),
+                                                 activation="RELU6", seed=23), FC),
+    "conv-1x1-batched-per-tensor": (lambda: conv2d_model(input_shape=(2, 3, 3, 40), out_channels=9, kernel=(1, 1),
+                                                         bias=False, per_channel=False, seed=24), FC),
+    "conv-im2col-3x3-same": (lambda: conv2d_model(input_shape=(1, 8, 8, 16), out_channels=16, seed=25), IM2COL),
+    "conv-im2col-odd-depths-stride2": (lambda: conv2d_model(input_shape=(1, 9, 7, 13), out_channels=7,
+                                                            stride=(2, 2), activation="RELU6", seed=26), IM2COL),
+    "conv-im2col-dilated-batched": (lambda: conv2d_model(input_shape=(2, 6, 7, 6), out_channels=9, kernel=(3, 2),
+                                                         dilation=(2, 2), bias=False, per_channel=False, seed=27),
+                                    IM2COL),
+    "conv-im2col-1x1-stride2": (lambda: conv2d_model(input_shape=(1, 7, 8, 12), out_channels=10, kernel=(1, 1),
+                                                     stride=(2, 2), padding="VALID", seed=28), IM2COL),
+    "depthwise-3x3-same": (lambda: depthwise_conv2d_model(input_shape=(1, 9, 9, 8), seed=16), DEPTHWISE),
+    "depthwise-odd-channels-stride2": (lambda: depthwise_conv2d_model(input_shape=(1, 10, 7, 11), stride=(2, 2),
+                                                                      activation="RELU6", seed=17), DEPTHWISE),
+    "depthwise-5x5-dilated": (lambda: depthwise_conv2d_model(input_shape=(1, 12, 11, 6), kernel=(5, 5),
+                                                             dilation=(2, 1), seed=18), DEPTHWISE),
+    "depthwise-5x5-stride2-relu": (lambda: depthwise_conv2d_model(input_shape=(1, 8, 9, 12), kernel=(5, 5),
+                                                                  stride=(2, 2), activation="RELU", seed=19),
+                                   DEPTHWISE),
+    "depthwise-7x7-larger-than-image": (lambda: depthwise_conv2d_model(input_shape=(1, 3, 4, 16), kernel=(7, 7),
+                                                                       per_channel=False, seed=20), DEPTHWISE),
+    "depthwise-batched-valid-no-bias": (lambda: depthwise_conv2d_model(input_shape=(2, 6, 7, 5), kernel=(3, 2),
+                                                                       padding="VALID", bias=False, seed=21),
+                                        DEPTHWISE),
 }
 
 
@@ -74,7 +102,8 @@ def test_arm_kernel_bit_exact_on_cortex_m4(name):
 @requires_arm
 @pytest.mark.parametrize("board", ["qemu-m7", "qemu-m33"])
 def test_arm_kernels_bit_exact_on_cortex_m7_and_m33(board):
-    for name in ("fc-odd-depth-odd-features", "conv-three-channels-stride2", "depthwise-one-channel-odd"):
+    for name in ("fc-odd-depth-odd-features", "conv-three-channels-stride2", "depthwise-one-channel-odd",
+                 "depthwise-odd-channels-stride2", "conv-1x1-odd-depths", "conv-im2col-odd-depths-stride2"):
         build, kernel = CASES[name]
         model = build()
         assert _compiled(model, board).kernel_name(0) == kernel
@@ -136,3 +165,26 @@ def test_shallow_weight_words_layout():
                 pair(3, 0), pair(-6, 0), pair(9, 0), pair(12, 0),
                 pair(-128, 127), pair(0, 0)]
     assert words.tolist() == expected
+
+
+def test_fully_connected_channels_layout():
+    bias, multipliers, shifts = np.arange(5) * 10, np.arange(101, 106), np.array([-1, -2, -3, -4, -31])
+    stream = fully_connected_channels(bias, multipliers, shifts)
+    assert stream.tolist() == [0, 10, 20, 30, 101, 102, 103, 104, 0, 1, 2, 3, 40, 105, 30]
+
+
+def test_depthwise_mult1_blocks_layout():
+    filters = np.arange(1, 2 * 1 * 5 + 1).reshape(1, 2, 1, 5)  # two taps, five channels: one group + one channel
+    filters[0, 1, 0, 2] = -128
+    bias, multipliers, shifts = np.array([10, -20, 30, -40, 50]), np.arange(101, 106), np.array([-1, -2, -3, -4, -31])
+    words = depthwise_mult1_blocks(filters, bias, multipliers, shifts)
+
+    def pair(low, high):
+        return np.array([(high & 0xFFFF) << 16 | (low & 0xFFFF)], dtype=np.uint32).view(np.int32)[0]
+
+    tap0, tap1 = 2 * filters[0, 0, 0], 2 * filters[0, 1, 0]
+    group = [20, -40, 60, -80,
+             pair(tap0[0], tap0[2]), pair(tap0[1], tap0[3]), pair(tap1[0], tap1[2]), pair(tap1[1], tap1[3]),
+             101, 102, 103, 104, 0, 1, 2, 3]
+    rest = [100, tap0[4], tap1[4], 105, 30]
+    assert words.tolist() == group + rest

@@ -50,9 +50,16 @@ CASES = {f"conv-{k}": (conv2d_model, *v) for k, v in CONV_CASES.items()}
 CASES.update({f"depthwise-{k}": (depthwise_conv2d_model, *v) for k, v in DEPTHWISE_CASES.items()})
 
 # Layers that mcugen's own Arm kernel (tests/test_arm_dsp_kernels.py) takes from CMSIS-NN on the DSP code path.
-ARM_DSP_CHOICE = {name: "mcugen_arm_conv2d_shallow_s8" for name in (
-    "conv-1xn-stride2", "conv-dilated-no-bias", "conv-generic-odd-padding-batched", "conv-generic-same",
-    "depthwise-generic-multiplier8-one-channel")}
+ARM_DSP_CHOICE = {
+    **{name: "mcugen_arm_conv2d_shallow_s8" for name in (
+        "conv-1xn-stride2", "conv-dilated-no-bias", "conv-generic-odd-padding-batched", "conv-generic-same",
+        "depthwise-generic-multiplier8-one-channel")},
+    **{name: "mcugen_arm_fully_connected_s8" for name in ("conv-1x1-fast", "conv-1x1-fast-odd-channels-batched")},
+    "conv-1x1-strided": "mcugen_arm_conv2d_im2col_s8",
+    **{name: "mcugen_arm_depthwise_conv2d_mult1_s8" for name in (
+        "depthwise-3x3", "depthwise-3x3-stride2-valid", "depthwise-generic-batched", "depthwise-generic-dilated",
+        "depthwise-opt-3x1-stride", "depthwise-opt-5x5")},
+}
 
 
 def _check(name: str, cmsis_nn_path, board: str, host: bool) -> None:

@@ -65,4 +65,47 @@ static inline int8_t mcugen_arm_requantize_s8(int32_t acc, int32_t multiplier, i
     return (int8_t)value;
 }
 
+/**
+ * The int8 output of a doubled accumulator acc2 = 2 * acc (|acc| < 2^30), saturated to [-128, 127], for a right
+ * shift s = pre_shift + 1 and output zero point z given as rounding_offset = 2 * z + 1. With h = SMMULR(acc2, m)
+ * (the first rounding, as in mcugen_arm_requantize), TFLite Micro's rounding of h / 2^s with halves away from zero
+ * is floor((h - (h < 0) + 2^(s-1)) / 2^s) = floor((t + 1) / 2) where t = (h - (h < 0)) >> (s - 1); adding z gives
+ * floor((t + 2z + 1) / 2), which SSAT computes and saturates in one instruction.
+ */
+static inline int32_t mcugen_arm_requantize_doubled_s8(int32_t acc2, int32_t multiplier, int32_t pre_shift,
+                                                       int32_t rounding_offset)
+{
+    int32_t high;
+    __asm__("smmulr %0, %1, %2" : "=r"(high) : "r"(acc2), "r"(multiplier));
+    const int32_t halves = ((high + (high >> 31)) >> pre_shift) + rounding_offset;
+    int32_t result;
+    __asm__("ssat %0, #8, %1, asr #1" : "=r"(result) : "r"(halves));
+    return result;
+}
+
+/** `value` (an int8) in each of the four bytes of a word. */
+static inline int32_t mcugen_arm_s8x4(int32_t value)
+{
+    return (int32_t)(((uint32_t)value & 0xFFu) * 0x01010101u);
+}
+
+/** Four int8 values (int32s in [-128, 127]) as the bytes of one word, v0 lowest. */
+static inline int32_t mcugen_arm_pack_s8x4(int32_t v0, int32_t v1, int32_t v2, int32_t v3)
+{
+    uint32_t even, odd;
+    __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(even) : "r"(v0), "r"(v2));
+    __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(odd) : "r"(v1), "r"(v3));
+    return (int32_t)((even & 0x00FF00FFu) | ((odd & 0x00FF00FFu) << 8));
+}
+
+/** Each int8 byte of `values` clamped to the bytes of [bounds_min, bounds_max] (SSUB8 sets the GE flags that SEL
+ *  reads: two instructions per bound for four values). */
+static inline int32_t mcugen_arm_clamp_s8x4(int32_t values, int32_t bounds_min, int32_t bounds_max)
+{
+    (void)__ssub8(values, bounds_min); /* GE where values >= min */
+    values = (int32_t)__sel(values, bounds_min);
+    (void)__ssub8(values, bounds_max); /* GE where values >= max */
+    return (int32_t)__sel(bounds_max, values);
+}
+
 #endif /* MCUGEN_ARM_COMMON_H */

@@ -2,82 +2,102 @@
 
 #include "mcugen_arm_common.h"
 
-/* acc + the dot product of four int8 weights with four int8 inputs, given as (even, odd) sign-extended pairs. */
-static inline int32_t dot4(int32_t weights, int32_t in_even, int32_t in_odd, int32_t acc)
-{
-    acc = __smlad(__sxtb16(weights), in_even, acc);
-    return __smlad(mcugen_arm_sxtb16_odd(weights), in_odd, acc);
-}
+/* acc += the dot product of four int8 weights (one word) with four int8 inputs given as (even, odd) sign-extended
+ * pairs. */
+#define MCUGEN_FC_DOT4(acc, weight)                                                                            \
+    "sxtb16 %[t], " weight "\n\t"                                                                              \
+    "smlad " acc ", %[t], %[even], " acc "\n\t"                                                                \
+    "sxtb16 %[t], " weight ", ror #8\n\t"                                                                      \
+    "smlad " acc ", %[t], %[odd], " acc "\n\t"
 
-void mcugen_arm_fully_connected_s8(const mcugen_arm_fully_connected_params *params, const int32_t *multipliers,
-                                   const int32_t *right_shifts, const int8_t *input, const int8_t *weights,
-                                   const int32_t *bias, int8_t *output)
+/* Four inputs against the four weight words of four features (one block); in and w advanced. One asm block, so
+ * that the compiler keeps it in twelve registers instead of hoisting loads and spilling. */
+#define MCUGEN_FC_BLOCK()                                                                                      \
+    __asm__("ldr %[x], [%[in]], #4\n\t"                                                                        \
+            "sxtb16 %[even], %[x]\n\t"                                                                         \
+            "sxtb16 %[odd], %[x], ror #8\n\t"                                                                  \
+            "ldr %[x], [%[w]], #4\n\t" MCUGEN_FC_DOT4("%[a0]", "%[x]")                                         \
+            "ldr %[x], [%[w]], #4\n\t" MCUGEN_FC_DOT4("%[a1]", "%[x]")                                         \
+            "ldr %[x], [%[w]], #4\n\t" MCUGEN_FC_DOT4("%[a2]", "%[x]")                                         \
+            "ldr %[x], [%[w]], #4\n\t" MCUGEN_FC_DOT4("%[a3]", "%[x]")                                         \
+            : [x] "=&r"(x), [even] "=&r"(even), [odd] "=&r"(odd), [t] "=&r"(t), [in] "+r"(in), [w] "+r"(w),   \
+              [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3)                                       \
+            :                                                                                                  \
+            : "memory")
+
+void mcugen_arm_fully_connected_s8(const mcugen_arm_fully_connected_params *params, const int8_t *input,
+                                   const int8_t *weights, const int32_t *channels, int8_t *output)
 {
     const int32_t depth = params->input_depth;
     const int32_t blocks = depth / 4;
     const int32_t tail = depth % 4;
     const int32_t groups = params->output_depth / 4;
-    const int32_t offset = params->output_offset;
+    const int32_t rounding_offset = 2 * params->output_offset + 1;
     const int32_t act_min = params->activation_min;
     const int32_t act_max = params->activation_max;
+    const int32_t bounds_min = mcugen_arm_s8x4(act_min);
+    const int32_t bounds_max = mcugen_arm_s8x4(act_max);
     for (int32_t batch = 0; batch < params->batches; ++batch) {
         const int8_t *row = input + batch * depth;
-        const int32_t *words = (const int32_t *)(const void *)weights;
+        const int8_t *w = weights;
+        const int32_t *c = channels;
         int32_t feature = 0;
         for (int32_t group = 0; group < groups; ++group, feature += 4) {
-            int32_t acc0 = bias[feature];
-            int32_t acc1 = bias[feature + 1];
-            int32_t acc2 = bias[feature + 2];
-            int32_t acc3 = bias[feature + 3];
+            int32_t a0 = c[0];
+            int32_t a1 = c[1];
+            int32_t a2 = c[2];
+            int32_t a3 = c[3];
             const int8_t *in = row;
-            for (int32_t block = 0; block < blocks; ++block) {
-                const int32_t x = mcugen_arm_read_s8x4(in);
-                in += 4;
-                const int32_t x_even = __sxtb16(x);
-                const int32_t x_odd = mcugen_arm_sxtb16_odd(x);
-                acc0 = dot4(words[0], x_even, x_odd, acc0);
-                acc1 = dot4(words[1], x_even, x_odd, acc1);
-                acc2 = dot4(words[2], x_even, x_odd, acc2);
-                acc3 = dot4(words[3], x_even, x_odd, acc3);
-                words += 4;
+            int32_t x, even, odd, t;
+            int32_t block = blocks;
+            for (; block >= 2; block -= 2) {
+                MCUGEN_FC_BLOCK();
+                MCUGEN_FC_BLOCK();
+            }
+            if (block > 0) {
+                MCUGEN_FC_BLOCK();
             }
             if (tail > 0) {
-                const int8_t *last = (const int8_t *)words;
                 for (int32_t i = 0; i < tail; ++i) {
-                    const int32_t x = in[i];
-                    acc0 += last[i] * x;
-                    acc1 += last[4 + i] * x;
-                    acc2 += last[8 + i] * x;
-                    acc3 += last[12 + i] * x;
+                    const int32_t value = in[i];
+                    a0 += w[i] * value;
+                    a1 += w[4 + i] * value;
+                    a2 += w[8 + i] * value;
+                    a3 += w[12 + i] * value;
                 }
-                words += 4;
+                w += 16;
             }
-            output[feature] = mcugen_arm_requantize_s8(acc0, multipliers[feature], right_shifts[feature], offset,
-                                                       act_min, act_max);
-            output[feature + 1] = mcugen_arm_requantize_s8(acc1, multipliers[feature + 1],
-                                                           right_shifts[feature + 1], offset, act_min, act_max);
-            output[feature + 2] = mcugen_arm_requantize_s8(acc2, multipliers[feature + 2],
-                                                           right_shifts[feature + 2], offset, act_min, act_max);
-            output[feature + 3] = mcugen_arm_requantize_s8(acc3, multipliers[feature + 3],
-                                                           right_shifts[feature + 3], offset, act_min, act_max);
+            const int32_t v0 = mcugen_arm_requantize_doubled_s8(a0 + a0, c[4], c[8], rounding_offset);
+            const int32_t v1 = mcugen_arm_requantize_doubled_s8(a1 + a1, c[5], c[9], rounding_offset);
+            const int32_t v2 = mcugen_arm_requantize_doubled_s8(a2 + a2, c[6], c[10], rounding_offset);
+            const int32_t v3 = mcugen_arm_requantize_doubled_s8(a3 + a3, c[7], c[11], rounding_offset);
+            c += 12;
+            const int32_t values = mcugen_arm_clamp_s8x4(mcugen_arm_pack_s8x4(v0, v1, v2, v3), bounds_min,
+                                                         bounds_max);
+            memcpy(output + feature, &values, sizeof(values));
         }
         for (; feature < params->output_depth; ++feature) {
-            int32_t acc = bias[feature];
+            int32_t acc = c[0];
             const int8_t *in = row;
             for (int32_t block = 0; block < blocks; ++block) {
-                const int32_t x = mcugen_arm_read_s8x4(in);
+                const int32_t value = mcugen_arm_read_s8x4(in);
+                const int32_t weight = mcugen_arm_read_s8x4(w);
                 in += 4;
-                acc = dot4(*words++, __sxtb16(x), mcugen_arm_sxtb16_odd(x), acc);
+                w += 4;
+                acc = __smlad(__sxtb16(weight), __sxtb16(value), acc);
+                acc = __smlad(mcugen_arm_sxtb16_odd(weight), mcugen_arm_sxtb16_odd(value), acc);
             }
             if (tail > 0) {
-                const int8_t *last = (const int8_t *)words;
                 for (int32_t i = 0; i < tail; ++i) {
-                    acc += last[i] * in[i];
+                    acc += w[i] * in[i];
                 }
-                words += 1;
+                w += 4;
             }
-            output[feature] = mcugen_arm_requantize_s8(acc, multipliers[feature], right_shifts[feature], offset,
-                                                       act_min, act_max);
+            int32_t value = mcugen_arm_requantize_doubled_s8(acc + acc, c[1], c[2], rounding_offset);
+            c += 3;
+            value = value < act_min ? act_min : value;
+            value = value > act_max ? act_max : value;
+            output[feature] = (int8_t)value;
         }
         output += params->output_depth;
     }

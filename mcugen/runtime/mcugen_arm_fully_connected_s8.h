@@ -1,7 +1,8 @@
 /**
  * @file mcugen_arm_fully_connected_s8.h
- * @brief FULLY_CONNECTED on int8 tensors for Cortex-M cores with the DSP extension: four output features per pass
- *        over the input, each input word loaded and sign-extended once for all four.
+ * @brief FULLY_CONNECTED on int8 tensors (and 1x1 convolutions, a fully connected layer over the pixels) for
+ *        Cortex-M cores with the DSP extension: four output features per pass over the input, each input word
+ *        loaded and sign-extended once for all four.
  */
 #ifndef MCUGEN_ARM_FULLY_CONNECTED_S8_H
 #define MCUGEN_ARM_FULLY_CONNECTED_S8_H
@@ -30,17 +31,21 @@ typedef struct {
  * - then each remaining feature (output_depth % 4 of them): its D weights zero-padded to a multiple of 4 bytes.
  * The array is 4-byte aligned.
  *
- * @param[in]  params        sizes, see mcugen_arm_fully_connected_params
- * @param[in]  multipliers   int32 [output_depth] Q31 requantization multipliers
- * @param[in]  right_shifts  int32 [output_depth] rounding right shifts, each in [1, 31]
- * @param[in]  input         int8 [batches, input_depth]
- * @param[in]  weights       int8, blocked as above
- * @param[in]  bias          int32 [output_depth]: bias[o] + input_offset * sum(weights[o]); every accumulator
- *                           stays below 2^30 in magnitude (mcugen_arm_common.h)
- * @param[out] output        int8 [batches, output_depth]
+ * `channels` holds what each feature needs besides weights, in the order the kernel reads it (arm_dsp.py,
+ * fully_connected_channels): per group of four features their 4 biases (bias[o] + input_offset * sum(weights[o]);
+ * every accumulator stays below 2^30 in magnitude, mcugen_arm_common.h), 4 Q31 multipliers and 4 pre-shifts (the
+ * rounding right shift minus 1, in [0, 30]); then per remaining feature its bias, multiplier and pre-shift.
+ * Requantization: mcugen_arm_requantize_doubled_s8, then the clamp to the activation bounds.
+ *
+ * Order of accesses: row after row; each group of four features reads the whole row, then writes its outputs.
+ *
+ * @param[in]  params    sizes, see mcugen_arm_fully_connected_params
+ * @param[in]  input     int8 [batches, input_depth]
+ * @param[in]  weights   int8, blocked as above
+ * @param[in]  channels  int32, as above
+ * @param[out] output    int8 [batches, output_depth]
  */
-void mcugen_arm_fully_connected_s8(const mcugen_arm_fully_connected_params *params, const int32_t *multipliers,
-                                   const int32_t *right_shifts, const int8_t *input, const int8_t *weights,
-                                   const int32_t *bias, int8_t *output);
+void mcugen_arm_fully_connected_s8(const mcugen_arm_fully_connected_params *params, const int8_t *input,
+                                   const int8_t *weights, const int32_t *channels, int8_t *output);
 
 #endif /* MCUGEN_ARM_FULLY_CONNECTED_S8_H */
