@@ -20,11 +20,9 @@ from mcugen.planner import Plan, Problem, Step, plan, verify_plan
 from mcugen.reader import read_model, read_model_bytes
 from mcugen.validate import graph_problems, operator_problems
 from mcugen.sanitize import terminal
-from mcugen.targets import STACK_HEAP_RESERVE
 
-# RAM the generated program needs besides the arena: the stack and C library reserve that the linker script keeps
-# free above .bss (kernels keep no large locals, so it is ample), plus the C runtime's own static data.
-STACK_ESTIMATE = STACK_HEAP_RESERVE
+# RAM the generated program needs besides the arena: the board's stack reserve that the linker keeps free above
+# .bss (kernels keep no large locals, so it is ample), plus the C runtime's own static data.
 RUNTIME_RAM_ESTIMATE = 1024
 # Flash besides the weights: start-up, C library pieces, and about this much per kernel used.
 RUNTIME_FLASH_ESTIMATE = 8192
@@ -287,7 +285,7 @@ def memory_fit(graph: Graph, choices: list[KernelChoice], arena_plan: Plan, boar
     weights = weight_bytes(graph)
     return MemoryFit(
         arena=arena_plan.arena_size,
-        ram_needed=arena_plan.arena_size + STACK_ESTIMATE + RUNTIME_RAM_ESTIMATE,
+        ram_needed=arena_plan.arena_size + board.stack_reserve + RUNTIME_RAM_ESTIMATE,
         ram_available=board.ram_bytes,
         weights=weights,
         flash_needed=weights + RUNTIME_FLASH_ESTIMATE + KERNEL_FLASH_ESTIMATE * len(kernels),

@@ -7,7 +7,7 @@ import pytest
 
 from mcugen.boards import get_board, load_boards
 from mcugen.emulate import build_firmware, build_host, firmware_size, qemu_command, run_host, run_qemu
-from mcugen.emulate import qemu as qemu_module
+from mcugen.emulate import run as run_module
 from mcugen.errors import BoardError, ToolchainError
 from mcugen.targets import build_files
 
@@ -36,7 +36,7 @@ int main(void)
     return mcugen_selftest(print_line);
 }
 """
-EMULATED_BOARDS = [b.name for b in load_boards().values() if b.qemu_machine]
+EMULATED_BOARDS = [b.name for b in load_boards().values() if b.machine]
 
 
 def make_project(root: Path, board_name: str, main_c: str = MAIN_C) -> Path:
@@ -66,7 +66,7 @@ def test_board_without_emulator_is_refused():
 
 
 def test_missing_tool_names_the_apt_package(monkeypatch):
-    monkeypatch.setattr(qemu_module.shutil, "which", lambda tool: None)
+    monkeypatch.setattr(run_module.shutil, "which", lambda tool: None)
     with pytest.raises(ToolchainError, match="apt-get install -y qemu-system-arm"):
         run_qemu("fw.elf", get_board("qemu-m4"))
 
