@@ -53,6 +53,8 @@ class Emulator:
     result: str
     console: str = "stdout"
     marker: str = "mcugen: exit "
+    # What the emulator prints for the firmware's newline before it breaks the line (simavr: ".").
+    line_end: str = ""
     apt: tuple[str, ...] = ()
     # The emulator loads QEMU TCG plugins (the instruction counter of mcugen profile).
     plugins: bool = False
@@ -82,6 +84,8 @@ class Arch:
     thumb: bool
     # The flag every board of the architecture must give to name its core (e.g. -mcpu=).
     cpu_flag: str | None
+    # Constants stay in a separate flash address space (AVR program memory): kernels read them with accessors.
+    flash_constants: bool
     emulator: Emulator | None
     machines: dict[str, Machine]
 
@@ -144,11 +148,12 @@ _SCHEMA: dict[str, tuple[tuple[type, ...], bool]] = {
     "linker_template": ((str, type(None)), False),
     "thumb": ((bool,), False),
     "cpu_flag": ((str,), False),
+    "flash_constants": ((bool,), False),
     "emulator": ((dict, type(None)), False),
     "machines": ((dict,), False),
 }
-_EMULATOR_KEYS = {"binary": str, "args": list, "result": str, "console": str, "marker": str, "apt": list,
-                  "plugins": bool}
+_EMULATOR_KEYS = {"binary": str, "args": list, "result": str, "console": str, "marker": str, "line_end": str,
+                  "apt": list, "plugins": bool}
 _MACHINE_KEYS = {"runs": list, "flash": list, "ram": list, "args": list, "vector_origin": int, "uart": dict}
 
 
@@ -194,7 +199,7 @@ def _emulator_from(data: dict, fail: FieldError) -> Emulator:
     if "{elf}" not in " ".join(args):
         raise fail("emulator.args", "must name the firmware as {elf}")
     return Emulator(binary=data["binary"], args=args, result=data["result"], console=data.get("console", "stdout"),
-                    marker=data.get("marker", "mcugen: exit "), apt=_strings(data.get("apt", []), fail, "emulator.apt"),
+                    marker=data.get("marker", "mcugen: exit "), line_end=data.get("line_end", ""), apt=_strings(data.get("apt", []), fail, "emulator.apt"),
                     plugins=data.get("plugins", False))
 
 
@@ -255,6 +260,7 @@ def _arch_from_mapping(data: object, source: str) -> Arch:
         linker_template=data.get("linker_template"),
         thumb=data.get("thumb", False),
         cpu_flag=data.get("cpu_flag"),
+        flash_constants=data.get("flash_constants", False),
         emulator=emulator,
         machines=machines,
     )

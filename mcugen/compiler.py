@@ -125,6 +125,8 @@ def compile_graph(graph: Graph, board: str | Board = "qemu-m4", alignment: int =
     fold_constant_aliases(graph)
     steps = [op for op in graph.ops if not ops.lowering_for(op.kind).is_alias]
     choices = choose_kernels(graph, steps, target)
+    if board.architecture.flash_constants:
+        check_flash_constants(graph, choices, board)
     problem, buffer_of = build_problem(graph, alignment, steps, choices, target)
     arena_plan = plan(problem)
     verify_plan(problem, arena_plan)
@@ -159,6 +161,35 @@ def kernel_target(board: Board, kernels: str, cmsis_nn: str | Path | None, host:
             notices.append(f"{library.describe()}: layers are verified only against the tested revision")
     backends = tuple(dict.fromkeys((*wanted, "portable")))
     return Target(backends=backends, isa=isa, cmsis_nn=library), notices
+
+
+# Kernels that read the network's constants through MCUGEN_READ_WEIGHT_* (mcugen_common.h), so they run where the
+# constants live in a separate flash address space (AVR).
+FLASH_CONSTANT_KERNELS = frozenset({"mcugen_fully_connected_s8"})
+# AVR near reads (LPM) address 64 KB; an array past 32 KB is where avr-gcc's object size limit bites first.
+NEAR_FLASH_BYTES = 64 * 1024
+NEAR_ARRAY_BYTES = 32 * 1024
+
+
+def check_flash_constants(graph: Graph, choices: list[KernelChoice], board: Board) -> None:
+    """On a board whose constants stay in a separate flash address space, every layer's kernel must read them
+    with the flash accessors, and the constants must be within reach of near reads."""
+    source = terminal(Path(graph.source).name or graph.name)
+    problems = [f"  kernel {k} does not read constants from {board.arch} flash (program memory) yet"
+                for k in sorted({c.kernel for c in choices} - FLASH_CONSTANT_KERNELS)]
+    constants = [t for t in graph.tensors if t.is_constant]
+    for tensor in constants:
+        if tensor.nbytes > NEAR_ARRAY_BYTES:
+            problems.append(f"  constant '{terminal(tensor.name)}' has {tensor.nbytes:,} bytes; {board.name} takes "
+                            f"arrays of at most {NEAR_ARRAY_BYTES:,} bytes (larger ones need far reads)")
+    total = sum(t.nbytes for t in constants)
+    if total > NEAR_FLASH_BYTES:
+        problems.append(f"  the constants take {total:,} bytes; near flash reads on {board.name} reach "
+                        f"{NEAR_FLASH_BYTES:,}")
+    if problems:
+        raise BoardError("\n".join([f"{source} cannot run on {board.name} (constants {total:,} bytes, "
+                                    f"flash {board.flash_bytes:,} bytes, RAM {board.ram_bytes:,} bytes):",
+                                    *problems]))
 
 
 def choose_kernels(graph: Graph, steps: list[Op], target: Target) -> list[KernelChoice]:

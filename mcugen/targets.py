@@ -29,7 +29,8 @@ COMMON_CFLAGS = ("-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-ffp-contrac
 def _placeholders(board: Board) -> dict[str, int]:
     flash_origin, flash_bytes, ram_origin, ram_bytes = board.link_regions
     return {"flash_origin": flash_origin, "flash_bytes": flash_bytes, "ram_origin": ram_origin,
-            "ram_bytes": ram_bytes, "stack_reserve": board.stack_reserve}
+            "ram_bytes": ram_bytes, "stack_reserve": board.stack_reserve,
+            "ram_data_bytes": ram_bytes - board.stack_reserve}
 
 
 def _cross_arch(board: Board):

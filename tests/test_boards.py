@@ -89,9 +89,9 @@ def test_aliases_and_case_resolve():
 
 def test_unknown_board_lists_the_known_ones():
     with pytest.raises(BoardError) as exc:
-        get_board("uno")
+        get_board("uno-r9")
     message = str(exc.value)
-    assert "'uno'" in message and "nano33ble (nano33)" in message and "qemu-m4" in message
+    assert "'uno-r9'" in message and "nano33ble (nano33)" in message and "qemu-m4" in message
 
 
 def _write_variant(tmp_path: Path, change: dict, name: str = "nano33ble") -> Path:

@@ -99,11 +99,13 @@ def _run(command: list[str], timeout: float) -> RunResult:
     )
 
 
-def read_marker(raw: RunResult, console: str, marker: str) -> RunResult:
+def read_marker(raw: RunResult, console: str, marker: str, line_end: str = "") -> RunResult:
     """The result of a marker-protocol run: the console's lines up to the marker, and the status it carries."""
     text = raw.stderr if console == "stderr" else raw.stdout
     lines, status = [], None
     for line in _ANSI_RE.sub("", text).replace("\r", "").splitlines():
+        if line_end and line.endswith(line_end):
+            line = line[: -len(line_end)]
         if line.startswith(marker):
             try:
                 status = int(line[len(marker):].split()[0])
@@ -126,7 +128,7 @@ def run_emulator(elf: str | Path, board: Board, timeout: float = 60, extra_args:
     emulator = board.architecture.emulator
     raw = _run(command, timeout)
     if emulator.result == "marker":
-        return read_marker(raw, emulator.console, emulator.marker)
+        return read_marker(raw, emulator.console, emulator.marker, emulator.line_end)
     return raw
 
 
