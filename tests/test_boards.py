@@ -154,3 +154,37 @@ def test_duplicate_alias_is_rejected(tmp_path):
     _write_variant(tmp_path, {"name": "nano33ble-copy"})
     with pytest.raises(BoardError, match="'nano33ble' is already used|'nano33' is already used"):
         load_boards(tmp_path)
+
+
+def test_a_new_emulated_cortex_m_board_is_one_yaml_file(tmp_path):
+    (tmp_path / "my-m3.yaml").write_text(
+        "name: my-m3\ndescription: a Cortex-M3 part with 64 KB flash and 16 KB RAM\ncpu: cortex-m3\narch: arm\n"
+        "cpu_flags: [-mcpu=cortex-m3]\nflash_bytes: 65536\nram_bytes: 16384\nflash_origin: 0x0\n"
+        "ram_origin: 0x20000000\nplatformio: null\nstack_reserve: 4096\nmachine: mps2-an385\n")
+    board = load_boards(tmp_path)["my-m3"]
+    assert board.emulator == "qemu-system-arm -M mps2-an385"
+    assert board.link_regions == (0x0, 64 * KIB, 0x20000000, 16 * KIB) and board.stack_reserve == 4096
+
+
+def test_every_board_has_platformio_and_an_emulator_or_a_reason():
+    from mcugen.emulate.run import no_emulator_reason
+
+    boards = load_boards()
+    assert {"pico", "esp32-c3", "esp32-c6", "esp32", "esp32-s3", "uno", "mega2560", "nucleo-f446re",
+            "stm32f4-discovery", "nano33ble", "qemu-m0", "qemu-m3", "qemu-rv32imc", "qemu-rv32imac"} <= set(boards)
+    for board in boards.values():
+        if not board.name.startswith("qemu-"):
+            assert board.platformio and "platform" in board.platformio, board.name
+        if board.machine is None:
+            assert no_emulator_reason(board)
+    assert {b.name for b in boards.values() if b.machine is None} == {"esp32", "esp32-s3", "host"}
+
+
+def test_bad_architecture_file_names_file_and_field(tmp_path):
+    from mcugen.arches import load_arch_file
+
+    path = tmp_path / "mips.yaml"
+    path.write_text("name: mips\ndescription: x\ncompiler: gcc\nemulator: {binary: qemu, args: [-kernel], "
+                    "result: semihosting}\n")
+    with pytest.raises(BoardError, match=r"mips.yaml: field 'emulator.args': must name the firmware"):
+        load_arch_file(path)
