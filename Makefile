@@ -9,7 +9,8 @@
 PYTHON ?= python3
 VENV ?= .venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := gcc make cmake gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm python3-venv
+APT_PACKAGES := gcc make cmake gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm python3-venv \
+	gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc gcc-avr avr-libc binutils-avr simavr
 
 VENV_BIN := $(abspath $(VENV))/bin
 VENV_PYTHON := $(VENV_BIN)/python

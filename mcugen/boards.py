@@ -1,10 +1,11 @@
 """The board registry: one declarative YAML file per board under mcugen/boards/, loaded through one schema.
 
-A board says what the generated project is built for: the CPU and its compiler flags, the flash and RAM budget
-that the model must fit, the PlatformIO environment that builds real firmware, and the emulator that runs the
-same CPU. QEMU models few real boards, so a real board names the MPS2 machine that runs its CPU; the firmware
-is linked at that machine's addresses but within the real board's budget, so the linker enforces the limits.
-Adding a board is adding one YAML file; a malformed file fails with an error naming the file and the field.
+A board says what the generated project is built for: its architecture (mcugen/arches/*.yaml: toolchain,
+start-up, emulator and machines), the CPU and its compiler flags, the flash and RAM budget that the model must fit
+and the stack reserve within it, the PlatformIO environment that builds real firmware, and the emulated machine
+that runs the same CPU. Emulators model few real boards, so a real board names a machine that runs its CPU; the
+firmware is linked at that machine's addresses but within the real board's budget, so the linker enforces the
+limits. Adding a board is adding one YAML file; a malformed file fails with an error naming the file and the field.
 """
 
 from __future__ import annotations
@@ -16,47 +17,13 @@ from pathlib import Path
 
 import yaml
 
+from mcugen import arches
+from mcugen.arches import Arch, FieldError, Machine
 from mcugen.errors import BoardError
 
 BOARDS_DIR = Path(__file__).parent / "boards"
 
-ARCHES = ("arm", "xtensa", "host")
 KERNEL_BACKENDS = ("cmsis-nn", "portable")  # mcugen.kernels.base.BACKENDS, without importing the op registry
-
-
-@dataclass(frozen=True)
-class Machine:
-    """A QEMU machine: the CPUs whose code it runs and its memory map (from QEMU's `info mtree`)."""
-
-    name: str
-    runs: frozenset[str]
-    flash_origin: int
-    flash_bytes: int
-    ram_origin: int
-    ram_bytes: int
-    # Where the core reads its reset vectors when that is not the start of flash (the vector table is then linked
-    # there on its own).
-    vector_origin: int | None = None
-
-
-_MB4 = 4 * 1024 * 1024
-_ARMV6M = {"cortex-m0", "cortex-m0plus"}
-
-# Each machine also runs the code of the smaller cores in its family (Armv6-M code runs on any Armv7-M/v8-M core,
-# and Cortex-M4F code on a Cortex-M7).
-MACHINES: dict[str, Machine] = {
-    m.name: m
-    for m in (
-        Machine("mps2-an385", frozenset({"cortex-m3"} | _ARMV6M), 0x0, _MB4, 0x20000000, _MB4),
-        Machine("mps2-an386", frozenset({"cortex-m4", "cortex-m3"} | _ARMV6M), 0x0, _MB4, 0x20000000, _MB4),
-        Machine("mps2-an500", frozenset({"cortex-m7", "cortex-m4", "cortex-m3"} | _ARMV6M),
-                0x0, _MB4, 0x20000000, _MB4),
-        Machine("mps2-an505", frozenset({"cortex-m33"} | _ARMV6M), 0x10000000, _MB4, 0x38000000, _MB4),
-        # Corstone SSE-300: the 2 MB code SRAM holds the program, the 512 KB DTCM the data.
-        Machine("mps3-an547", frozenset({"cortex-m55", "cortex-m33"} | _ARMV6M), 0x01000000, 2 * 1024 * 1024,
-                0x20000000, 512 * 1024, vector_origin=0x0),
-    )
-}
 
 
 @dataclass(frozen=True)
@@ -83,14 +50,28 @@ class Board:
     flash_origin: int | None
     ram_origin: int | None
     platformio: dict | None
-    qemu_machine: str | None
+    machine_name: str | None
     renode: Renode | None = None
     # Kernel backends in order of preference (`--kernels auto`); the portable kernels always come last.
     kernels: tuple[str, ...] = ("portable",)
+    # RAM kept free above the static data for the stack (and the C library's heap); part of ram_bytes.
+    stack_reserve: int = 0
+
+    @property
+    def architecture(self) -> Arch:
+        return arches.registry()[self.arch]
 
     @property
     def machine(self) -> Machine | None:
-        return MACHINES[self.qemu_machine] if self.qemu_machine else None
+        return self.architecture.machines[self.machine_name] if self.machine_name else None
+
+    @property
+    def emulator(self) -> str | None:
+        """The emulator and machine that run this board's firmware, e.g. "qemu-system-arm -M mps2-an386"."""
+        machine = self.machine
+        if machine is None:
+            return None
+        return f"{self.architecture.emulator.binary} {' '.join(machine.args)}".strip()
 
     @property
     def link_regions(self) -> tuple[int, int, int, int]:
@@ -116,23 +97,14 @@ _SCHEMA: dict[str, tuple[tuple[type, ...], bool]] = {
     "flash_origin": ((int, type(None)), True),
     "ram_origin": ((int, type(None)), True),
     "platformio": ((dict, type(None)), True),
-    "qemu_machine": ((str, type(None)), True),
+    "machine": ((str, type(None)), True),
     "renode": ((dict, type(None)), False),
     "kernels": ((list,), False),
+    "stack_reserve": ((int,), False),
 }
 
 
-class _FileError:
-    """Makes BoardErrors that name the board file and the offending field."""
-
-    def __init__(self, source: str):
-        self.source = source
-
-    def __call__(self, field: str, problem: str) -> BoardError:
-        return BoardError(f"{self.source}: field '{field}': {problem}")
-
-
-def _check_fields(data: dict, fail: _FileError) -> None:
+def _check_fields(data: dict, fail: FieldError) -> None:
     """Every key known, every required one present, every value of its declared type."""
     for key in data:
         if key not in _SCHEMA:
@@ -157,40 +129,47 @@ def _check_fields(data: dict, fail: _FileError) -> None:
             raise fail(key, "must be positive")
     if Path(fail.source).stem != data["name"]:
         raise fail("name", f"'{data['name']}' does not match the file name")
-    if data["arch"] not in ARCHES:
-        raise fail("arch", f"'{data['arch']}' is not one of {', '.join(ARCHES)}")
+    known = arches.registry()
+    if data["arch"] not in known:
+        raise fail("arch", f"'{data['arch']}' is not one of {', '.join(known)}")
+    reserve = data.get("stack_reserve")
+    if reserve is not None and not 0 < reserve < data["ram_bytes"]:
+        raise fail("stack_reserve", f"must be positive and below ram_bytes ({data['ram_bytes']})")
 
 
-def _check_arm(data: dict, fail: _FileError) -> None:
-    """Firmware is linked for arm boards: they need addresses and a -mcpu flag."""
+def _check_cross(data: dict, arch: Arch, fail: FieldError) -> None:
+    """Firmware is linked for boards that mcugen builds: they need addresses and CPU flags."""
     for key in ("flash_origin", "ram_origin"):
         if data[key] is None:
-            raise fail(key, "an arm board needs the address (firmware is linked for it)")
-    if not any(f.startswith("-mcpu=") for f in data["cpu_flags"]):
-        raise fail("cpu_flags", "an arm board needs -mcpu=...")
+            raise fail(key, f"a {arch.name} board needs the address (firmware is linked for it)")
+    wanted = arch.cpu_flag or "-"
+    if not any(f.startswith(wanted) for f in data["cpu_flags"]):
+        raise fail("cpu_flags", f"a {arch.name} board needs {wanted}...")
 
 
-def _check_machine(data: dict, fail: _FileError) -> None:
+def _check_machine(data: dict, arch: Arch, fail: FieldError) -> None:
     """The emulator must run the board's CPU and hold the board's budget."""
-    name = data["qemu_machine"]
-    machine = MACHINES.get(name)
+    name = data["machine"]
+    machine = arch.machines.get(name)
     if machine is None:
-        raise fail("qemu_machine", f"unknown machine '{name}' (known: {', '.join(MACHINES)})")
-    if data["arch"] != "arm" or data["cpu"] not in machine.runs:
-        raise fail("qemu_machine", f"{name} does not run {data['cpu']} code")
+        others = arches.machines()
+        where = " (a machine of another architecture)" if name in others else ""
+        raise fail("machine", f"unknown {arch.name} machine '{name}'{where} (known: {', '.join(arch.machines)})")
+    if data["cpu"] not in machine.runs:
+        raise fail("machine", f"{name} does not run {data['cpu']} code")
     for key, limit in (("flash_bytes", machine.flash_bytes), ("ram_bytes", machine.ram_bytes)):
         if data[key] > limit:
             raise fail(key, f"{data[key]} bytes exceed the {limit} bytes of {name}")
 
 
-def _check_platformio(pio: dict, fail: _FileError) -> None:
+def _check_platformio(pio: dict, fail: FieldError) -> None:
     if "platform" not in pio:
         raise fail("platformio", "needs at least 'platform'")
     if not all(isinstance(k, str) and isinstance(v, str) for k, v in pio.items()):
         raise fail("platformio", "expected a mapping of option names to strings")
 
 
-def _renode_from(renode: dict, pio: dict | None, fail: _FileError) -> Renode:
+def _renode_from(renode: dict, pio: dict | None, fail: FieldError) -> Renode:
     keys = {"platform", "uart", "arduino_serial"}
     if set(renode) != keys or not all(isinstance(v, str) for v in renode.values()):
         raise fail("renode", f"expected exactly the string fields {', '.join(sorted(keys))}")
@@ -203,12 +182,13 @@ def _board_from_mapping(data: object, source: str) -> Board:
     """Check one board file's content against the schema and build the Board; errors name the file and field."""
     if not isinstance(data, dict):
         raise BoardError(f"{source}: expected a mapping of board fields, got {type(data).__name__}")
-    fail = _FileError(source)
+    fail = FieldError(source)
     _check_fields(data, fail)
-    if data["arch"] == "arm":
-        _check_arm(data, fail)
-    if data["qemu_machine"] is not None:
-        _check_machine(data, fail)
+    arch = arches.registry()[data["arch"]]
+    if arch.cross:
+        _check_cross(data, arch, fail)
+    if data["machine"] is not None:
+        _check_machine(data, arch, fail)
     pio = data["platformio"]
     if pio is not None:
         _check_platformio(pio, fail)
@@ -225,9 +205,10 @@ def _board_from_mapping(data: object, source: str) -> Board:
         flash_origin=data["flash_origin"],
         ram_origin=data["ram_origin"],
         platformio=dict(pio) if pio is not None else None,
-        qemu_machine=data["qemu_machine"],
+        machine_name=data["machine"],
         renode=_renode_from(renode, pio, fail) if renode is not None else None,
         kernels=tuple(data.get("kernels") or ("portable",)),
+        stack_reserve=data.get("stack_reserve", arch.stack_reserve),
     )
 
 
@@ -244,7 +225,7 @@ def load_boards(directory: Path = BOARDS_DIR) -> dict[str, Board]:
     """All boards of `directory`, sorted by name; names and aliases must be unique across boards."""
     boards: dict[str, Board] = {}
     owner: dict[str, str] = {}
-    for path in sorted(directory.glob("*.yaml")):
+    for path in sorted(directory.glob("*.yaml"), key=lambda p: p.stem):
         board = load_board_file(path)
         for key in (board.name, *board.aliases):
             if key in owner:

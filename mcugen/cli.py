@@ -171,16 +171,29 @@ def cmd_boards(args: argparse.Namespace) -> int:
     boards = load_boards()
     if args.json:
         say(json.dumps([
-            {"name": b.name, "aliases": list(b.aliases), "cpu": b.cpu, "description": b.description,
-             "flash_bytes": b.flash_bytes, "ram_bytes": b.ram_bytes, "emulator": b.qemu_machine}
+            {"name": b.name, "aliases": list(b.aliases), "cpu": b.cpu, "arch": b.arch, "description": b.description,
+             "flash_bytes": b.flash_bytes, "ram_bytes": b.ram_bytes, "stack_reserve": b.stack_reserve,
+             "platformio": b.platformio, "machine": b.machine_name, "emulator": b.emulator}
             for b in boards.values()
         ], indent=2))
         return 0
-    say(f"{'board':<16} {'aliases':<12} {'cpu':<14} {'flash':>10} {'RAM':>10}  {'emulator':<12} description")
+    say(f"{'board':<18} {'cpu':<14} {'flash':>8} {'RAM':>8}  {'PlatformIO env':<38} emulator")
     for b in boards.values():
-        say(f"{b.name:<16} {','.join(b.aliases):<12} {b.cpu:<14} {_kib(b.flash_bytes):>10} {_kib(b.ram_bytes):>10}"
-              f"  {b.qemu_machine or '-':<12} {b.description}")
+        say(f"{b.name:<18} {b.cpu:<14} {_kib(b.flash_bytes):>8} {_kib(b.ram_bytes):>8}  {_pio_env(b):<38} "
+            f"{b.emulator or '- (' + _why_not(b) + ')'}")
     return 0
+
+
+def _pio_env(board) -> str:
+    pio = board.platformio or {}
+    parts = [pio.get("platform", "-"), pio.get("board"), pio.get("framework")]
+    return "/".join(p for p in parts if p)
+
+
+def _why_not(board) -> str:
+    from mcugen.emulate.run import no_emulator_reason
+
+    return no_emulator_reason(board)
 
 
 def _kib(n: int) -> str:

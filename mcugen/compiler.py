@@ -22,11 +22,9 @@ from mcugen.reader import read_model, read_model_bytes
 from mcugen.sanitize import terminal
 from mcugen.state import state_layout
 from mcugen.validate import graph_problems, operator_problems
-from mcugen.targets import STACK_HEAP_RESERVE
 
-# RAM the generated program needs besides the arena: the stack and C library reserve that the linker script keeps
-# free above .bss (kernels keep no large locals, so it is ample), plus the C runtime's own static data.
-STACK_ESTIMATE = STACK_HEAP_RESERVE
+# RAM the generated program needs besides the arena: the board's stack reserve that the linker keeps free above
+# .bss (kernels keep no large locals, so it is ample), plus the C runtime's own static data.
 RUNTIME_RAM_ESTIMATE = 1024
 # Flash besides the weights: start-up, C library pieces, and about this much per kernel used.
 RUNTIME_FLASH_ESTIMATE = 8192
@@ -130,6 +128,8 @@ def compile_graph(graph: Graph, board: str | Board = "qemu-m4", alignment: int =
     fold_constant_aliases(graph)
     steps = [op for op in graph.ops if emits_code(op)]
     choices = choose_kernels(graph, steps, target)
+    if board.architecture.flash_constants:
+        check_flash_constants(graph, choices, board)
     problem, buffer_of = build_problem(graph, alignment, steps, choices, target)
     arena_plan = plan(problem)
     verify_plan(problem, arena_plan)
@@ -164,6 +164,35 @@ def kernel_target(board: Board, kernels: str, cmsis_nn: str | Path | None, host:
             notices.append(f"{library.describe()}: layers are verified only against the tested revision")
     backends = tuple(dict.fromkeys((*wanted, "portable")))
     return Target(backends=backends, isa=isa, cmsis_nn=library), notices
+
+
+# Kernels that read the network's constants through MCUGEN_READ_WEIGHT_* (mcugen_common.h), so they run where the
+# constants live in a separate flash address space (AVR).
+FLASH_CONSTANT_KERNELS = frozenset({"mcugen_fully_connected_s8"})
+# AVR near reads (LPM) address 64 KB; an array past 32 KB is where avr-gcc's object size limit bites first.
+NEAR_FLASH_BYTES = 64 * 1024
+NEAR_ARRAY_BYTES = 32 * 1024
+
+
+def check_flash_constants(graph: Graph, choices: list[KernelChoice], board: Board) -> None:
+    """On a board whose constants stay in a separate flash address space, every layer's kernel must read them
+    with the flash accessors, and the constants must be within reach of near reads."""
+    source = terminal(Path(graph.source).name or graph.name)
+    problems = [f"  kernel {k} does not read constants from {board.arch} flash (program memory) yet"
+                for k in sorted({c.kernel for c in choices} - FLASH_CONSTANT_KERNELS)]
+    constants = [t for t in graph.tensors if t.is_constant]
+    for tensor in constants:
+        if tensor.nbytes > NEAR_ARRAY_BYTES:
+            problems.append(f"  constant '{terminal(tensor.name)}' has {tensor.nbytes:,} bytes; {board.name} takes "
+                            f"arrays of at most {NEAR_ARRAY_BYTES:,} bytes (larger ones need far reads)")
+    total = sum(t.nbytes for t in constants)
+    if total > NEAR_FLASH_BYTES:
+        problems.append(f"  the constants take {total:,} bytes; near flash reads on {board.name} reach "
+                        f"{NEAR_FLASH_BYTES:,}")
+    if problems:
+        raise BoardError("\n".join([f"{source} cannot run on {board.name} (constants {total:,} bytes, "
+                                    f"flash {board.flash_bytes:,} bytes, RAM {board.ram_bytes:,} bytes):",
+                                    *problems]))
 
 
 def choose_kernels(graph: Graph, steps: list[Op], target: Target) -> list[KernelChoice]:
@@ -301,7 +330,7 @@ def memory_fit(graph: Graph, choices: list[KernelChoice], arena_plan: Plan, boar
     state = state_layout(graph, alignment).size  # what persists between invokes, beside the arena
     return MemoryFit(
         arena=arena_plan.arena_size,
-        ram_needed=arena_plan.arena_size + state + STACK_ESTIMATE + RUNTIME_RAM_ESTIMATE,
+        ram_needed=arena_plan.arena_size + state + board.stack_reserve + RUNTIME_RAM_ESTIMATE,
         ram_available=board.ram_bytes,
         weights=weights,
         flash_needed=weights + RUNTIME_FLASH_ESTIMATE + KERNEL_FLASH_ESTIMATE * len(kernels),

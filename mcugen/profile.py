@@ -154,8 +154,10 @@ def profile_model(
         raise McugenError("profile at least one run")
     with progress.stage(f"Compiling {'the model' if isinstance(model, bytes) else Path(model).name} for {board}"):
         compiled = _compile(model, board, kernels, cmsis_nn)
-    if compiled.board.qemu_machine is None:
-        raise ToolchainError(f"board {compiled.board.name} has no emulator; profile on a qemu-* board")
+    emulator = compiled.board.architecture.emulator if compiled.board.machine else None
+    if emulator is None or not emulator.plugins:
+        raise ToolchainError(f"board {compiled.board.name} has no emulator that counts instructions; profile on a "
+                             f"qemu-* board")
     name = compiled.graph.name
     command = "mcugen profile"
     files = render_project(compiled, None, command)
@@ -167,13 +169,14 @@ def profile_model(
         with progress.stage(f"Building profiling firmware for {compiled.board.name}"):
             elf = build_firmware(project, compiled.board, Path(tmp) / "build", defines=(PROFILE_DEFINE,),
                                  sources=sources)
-        symbols = elf_symbols(elf)
+        symbols = elf_symbols(elf, compiled.board)
         marker = next((s for s in symbols if s.name == f"{name}_profile_mark"), None)
         if marker is None:
             raise ToolchainError(f"{name}_profile_mark is missing from the profiling firmware")
-        with progress.stage(f"Counting instructions in QEMU ({compiled.board.qemu_machine})"):
-            counted = run_counted(elf, compiled.board, marker.address & ~1, timeout=timeout)
-        sizes = firmware_size(elf)
+        with progress.stage(f"Counting instructions in {compiled.board.emulator}"):
+            address = marker.address & ~1 if compiled.board.architecture.thumb else marker.address
+            counted = run_counted(elf, compiled.board, address, timeout=timeout)
+        sizes = firmware_size(elf, compiled.board)
     done = _DONE.search(counted.result.stdout)
     if counted.result.returncode != 0 or done is None:
         raise ToolchainError(f"the profiling firmware failed (exit {counted.result.returncode}):\n"

@@ -1,8 +1,10 @@
 """Build files of a generated project for one board: CMake (host and cross), start-up code, linker script,
 PlatformIO, the Arduino sketch and Renode scripts.
 
-The compiler flags live here, once: the CMake templates render them, and mcugen.emulate.build passes the very
-same flags to the compiler when it builds a project without CMake, so the two builds cannot drift apart.
+What differs between architectures is data (mcugen/arches/*.yaml: compiler, flags, templates, emulator); this
+module turns a board and its architecture into flags and files. The flags live here, once: the CMake templates
+render them, and mcugen.emulate.build passes the very same flags to the compiler when it builds a project without
+CMake, so the two builds cannot drift apart.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path, PurePosixPath
 import jinja2
 
 from mcugen.boards import Board
-from mcugen.errors import InternalError, McugenError
+from mcugen.errors import BoardError, InternalError, McugenError
 from mcugen.sanitize import c_comment
 
 TEMPLATES_DIR = Path(__file__).parent / "templates" / "build"
@@ -22,23 +24,47 @@ TEMPLATES_DIR = Path(__file__).parent / "templates" / "build"
 INCLUDE_DIRS = ("include", "src", "src/kernels")
 # Every build: strict C99 and warnings as errors; no fused multiply-add, so float code rounds as the reference does.
 COMMON_CFLAGS = ("-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-ffp-contract=off")
-# Cortex-M: newlib-nano, semihosting (rdimon) for printf and exit(), unused sections dropped by the linker.
-CROSS_CFLAGS = ("-mthumb", "-ffunction-sections", "-fdata-sections", "--specs=nano.specs", "--specs=rdimon.specs")
-CROSS_LDFLAGS = ("-nostartfiles", "-Wl,--gc-sections")
 
-STARTUP_SOURCE = "src/platform/startup_cortexm.c"
-TOOLCHAIN_FILE = "cmake/arm-none-eabi.cmake"
-# RAM left free above .bss for the stack and newlib's stdio buffers; part of the board's RAM budget.
-STACK_HEAP_RESERVE = 16 * 1024
+
+def _placeholders(board: Board) -> dict[str, int]:
+    flash_origin, flash_bytes, ram_origin, ram_bytes = board.link_regions
+    return {"flash_origin": flash_origin, "flash_bytes": flash_bytes, "ram_origin": ram_origin,
+            "ram_bytes": ram_bytes, "stack_reserve": board.stack_reserve,
+            "ram_data_bytes": ram_bytes - board.stack_reserve}
+
+
+def _cross_arch(board: Board):
+    arch = board.architecture
+    if not arch.cross:
+        raise BoardError(f"board {board.name} ({board.cpu}, {arch.name}) is built with PlatformIO, not by mcugen")
+    return arch
 
 
 def cross_cflags(board: Board) -> tuple[str, ...]:
-    """Compile flags of a Cortex-M build for `board` (without the common warning/standard flags)."""
-    return (CROSS_CFLAGS[0], *board.cpu_flags, *CROSS_CFLAGS[1:])
+    """Compile flags of a firmware build for `board` (without the common warning/standard flags)."""
+    return board.architecture.expand(_cross_arch(board).cflags, board.cpu_flags, _placeholders(board))
 
 
-def linker_script_path(board: Board) -> str:
-    return f"cmake/{board.name}.ld"
+def cross_ldflags(board: Board) -> tuple[str, ...]:
+    """Link flags of a firmware build for `board`, before the sources (the linker script comes separately)."""
+    return board.architecture.expand(_cross_arch(board).ldflags, board.cpu_flags, _placeholders(board))
+
+
+def linker_script_path(board: Board) -> str | None:
+    """The board's generated linker script, when its architecture links with one (else its C library's)."""
+    return f"cmake/{board.name}.ld" if board.architecture.linker_template else None
+
+
+def platform_sources(board: Board) -> list[str]:
+    """C sources the firmware build adds to the project's own: the architecture's start-up code."""
+    startup = board.architecture.startup
+    return [startup] if startup else []
+
+
+def firmware_link_flags(board: Board) -> list[str]:
+    """Every link flag of `board`'s firmware: the linker script (when generated) and the architecture's flags."""
+    script = linker_script_path(board)
+    return [*([f"-T{script}"] if script else []), *cross_ldflags(board)]
 
 
 def _comment(text: str, style: str) -> str:
@@ -108,15 +134,14 @@ def build_files(name: str, board: Board, c_sources: list[str], banner: str,
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
         raise InternalError(f"project name must be a C identifier, got {name!r}")
     sources = _check_sources(c_sources)
-    cross = board.arch == "arm"
+    arch = board.architecture
+    cross = arch.cross
     common = {"banner": banner, "name": name, "board": board}
     files: dict[str, str] = {}
 
-    qemu_command = ""
-    if board.qemu_machine:
-        from mcugen.emulate.qemu import qemu_command as make_qemu_command
-
-        qemu_command = " ".join(make_qemu_command(board, f"build-{board.name}/{name}.elf"))
+    emulator_command = ""
+    if board.machine is not None:
+        emulator_command = " ".join(arch.emulator_command(board.machine, f"build-{board.name}/{name}.elf"))
     files["CMakeLists.txt"] = _render(
         "CMakeLists.txt.j2",
         **common,
@@ -124,27 +149,35 @@ def build_files(name: str, board: Board, c_sources: list[str], banner: str,
         include_dirs=list(include_dirs),
         common_cflags=COMMON_CFLAGS,
         cross=cross,
-        startup=STARTUP_SOURCE,
-        linker_script=linker_script_path(board),
-        qemu_command=qemu_command,
+        toolchain_file=arch.toolchain_file,
+        startup=arch.startup,
+        linker_script=linker_script_path(board) if cross else None,
+        link_options=list(cross_ldflags(board)) if cross and not arch.linker_template else [],
+        emulator_command=emulator_command,
     )
 
     if cross:
-        files[TOOLCHAIN_FILE] = _render(
-            "arm-none-eabi.cmake.j2", **common, cross_cflags=cross_cflags(board), cross_ldflags=CROSS_LDFLAGS
+        files[arch.toolchain_file] = _render(
+            arch.toolchain_template, **common, cross_cflags=cross_cflags(board),
+            cross_ldflags=cross_ldflags(board) if arch.linker_template else (),
+            compiler=arch.compiler, libs=arch.libs,
         )
-        flash_origin, flash_bytes, ram_origin, ram_bytes = board.link_regions
-        files[linker_script_path(board)] = _render(
-            "board.ld.j2",
-            **common,
-            flash_origin=flash_origin,
-            flash_bytes=flash_bytes,
-            ram_origin=ram_origin,
-            ram_bytes=ram_bytes,
-            vector_origin=board.machine.vector_origin if board.machine else None,
-            stack_heap_reserve=STACK_HEAP_RESERVE,
-        )
-        files[STARTUP_SOURCE] = _render("startup_cortexm.c.j2", **common)
+        if arch.linker_template:
+            flash_origin, flash_bytes, ram_origin, ram_bytes = board.link_regions
+            files[linker_script_path(board)] = _render(
+                arch.linker_template,
+                **common,
+                flash_origin=flash_origin,
+                flash_bytes=flash_bytes,
+                ram_origin=ram_origin,
+                ram_bytes=ram_bytes,
+                vector_origin=board.machine.vector_origin if board.machine else None,
+                stack_heap_reserve=board.stack_reserve,
+                uart=board.machine.uart if board.machine else None,
+            )
+        if arch.startup:
+            files[arch.startup] = _render(arch.startup_template, **common,
+                                          uart=board.machine.uart if board.machine else None)
 
     if board.platformio is not None:
         framework = board.platformio.get("framework")

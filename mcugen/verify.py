@@ -43,7 +43,7 @@ class OutputResult:
 class VerifyReport:
     model: str
     board: str
-    target: str  # "host" or "qemu"
+    target: str  # "host", or the emulator that ran the firmware ("qemu", "simavr")
     vectors: int
     seed: int
     outputs: list[OutputResult] = field(default_factory=list)
@@ -58,7 +58,7 @@ class VerifyReport:
     def where(self) -> str:
         if self.target == "host":
             return f"natively on this host (project planned for {self.board})"
-        return f"on {self.board} in QEMU"
+        return f"on {self.board} in {'QEMU' if self.target == 'qemu' else self.target}"
 
     def summary(self) -> str:
         model = display_name(self.model)
@@ -91,15 +91,17 @@ def verify_model(
 ) -> VerifyReport:
     """Build the model's project with `inputs` golden vectors and run it on the host or under QEMU; `progress`
     reports each stage as it runs."""
-    from mcugen.emulate import build_firmware, build_host, run_host, run_qemu
+    from mcugen.emulate import build_firmware, build_host, run_emulator, run_host
+    from mcugen.emulate.run import no_emulator_reason
 
     source = "the model" if isinstance(model, bytes) else Path(model).name
     with progress.stage(f"Compiling {source} for {board}"):
         compiled = compile_model(model, board=board, kernels=kernels, cmsis_nn=cmsis_nn, host=host)
     data = model if isinstance(model, bytes) else Path(model).read_bytes()
     host = host or compiled.board.arch == "host"
-    if not host and compiled.board.qemu_machine is None:
-        raise ToolchainError(f"board {compiled.board.name} has no emulator; use --host or an emulated board")
+    if not host and compiled.board.machine is None:
+        raise ToolchainError(f"board {compiled.board.name} has no emulator ({no_emulator_reason(compiled.board)}); "
+                             f"use --host or a board with an emulator (`mcugen boards` lists them)")
     with progress.stage(f"Reference outputs of {inputs} inputs (TFLite Micro)"):
         golden = golden_vectors(compiled, data, inputs, seed)
     with tempfile.TemporaryDirectory(prefix="mcugen-verify-", dir=workdir) as tmp:
@@ -112,12 +114,12 @@ def verify_model(
         else:
             with progress.stage(f"Building firmware for {compiled.board.name}"):
                 elf = build_firmware(project, compiled.board, Path(tmp) / "build")
-            with progress.stage(f"Running in QEMU ({compiled.board.qemu_machine})"):
-                result = run_qemu(elf, compiled.board, timeout=timeout)
+            with progress.stage(f"Running in {compiled.board.emulator}"):
+                result = run_emulator(elf, compiled.board, timeout=timeout)
     report = VerifyReport(
         model=Path(compiled.graph.source).name or compiled.graph.name,
         board=compiled.board.name,
-        target="host" if host else "qemu",
+        target="host" if host else _emulator_name(compiled.board),
         vectors=inputs,
         seed=seed,
         exit_code=result.returncode,
@@ -125,6 +127,11 @@ def verify_model(
     )
     report.outputs, report.passed = parse_selftest(result.stdout, compiled)
     return report
+
+
+def _emulator_name(board) -> str:
+    binary = board.architecture.emulator.binary
+    return "qemu" if binary.startswith("qemu-") else binary
 
 
 def parse_selftest(stdout: str, compiled: Compiled) -> tuple[list[OutputResult], bool]:

@@ -40,6 +40,19 @@ def have_arm_toolchain() -> bool:
 requires_arm = pytest.mark.skipif(not have_arm_toolchain(), reason="arm-none-eabi-gcc or qemu-system-arm missing")
 
 
+def requires_board(name: str):
+    """Skip unless the compiler and emulator of board `name`'s architecture are installed (never skipped on CI,
+    whose set-up installs them all)."""
+    from mcugen.boards import get_board
+
+    board = get_board(name)
+    arch = board.architecture
+    tools = [arch.compiler, arch.emulator.binary if arch.emulator else None]
+    missing = [t for t in tools if t and shutil.which(t) is None]
+    return pytest.mark.skipif(bool(missing) and not os.environ.get("CI"),
+                              reason=f"{', '.join(missing)} missing (make setup-system installs them)")
+
+
 @pytest.fixture
 def model_path():
     def find(stem: str) -> Path:

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mcugen.boards import BOARDS_DIR, MACHINES, get_board, load_board_file, load_boards
+from mcugen.arches import machines
+from mcugen.boards import BOARDS_DIR, get_board, load_board_file, load_boards
 from mcugen.errors import BoardError
 
 KIB, MIB = 1024, 1024 * 1024
@@ -31,7 +32,7 @@ def test_nano33ble():
     assert (board.flash_bytes, board.ram_bytes) == (1 * MIB, 256 * KIB)
     assert (board.flash_origin, board.ram_origin) == (0x0, 0x20000000)
     assert board.platformio == {"platform": "nordicnrf52", "board": "nano33ble", "framework": "arduino"}
-    assert board.qemu_machine == "mps2-an386"
+    assert board.machine_name == "mps2-an386"
     assert board.renode.platform == "platforms/cpus/nrf52840.repl"
     assert board.link_regions == (0x0, 1 * MIB, 0x20000000, 256 * KIB)
 
@@ -43,13 +44,13 @@ def test_nano33ble():
 )  # fmt: skip
 def test_emulator_boards_use_the_whole_map(name, machine, flash_origin, ram_origin):
     board = get_board(name)
-    assert board.qemu_machine == machine
+    assert board.machine_name == machine
     assert board.link_regions == (flash_origin, 4 * MIB, ram_origin, 4 * MIB)
 
 
 def test_m55_links_its_vectors_where_the_core_fetches_them():
     board = get_board("qemu-m55")
-    assert board.qemu_machine == "mps3-an547" and board.cpu == "cortex-m55"
+    assert board.machine_name == "mps3-an547" and board.cpu == "cortex-m55"
     assert board.link_regions == (0x01000000, 2 * MIB, 0x20000000, 512 * KIB)
     assert board.machine.vector_origin == 0x0
 
@@ -67,7 +68,7 @@ def test_other_boards_use_the_portable_kernels():
 def test_real_boards_link_at_the_machine_addresses_within_their_budget():
     pico = get_board("pico")
     assert pico.flash_origin == 0x10000000  # the RP2040's XIP flash ...
-    assert pico.link_regions[0] == MACHINES["mps2-an385"].flash_origin  # ... but linked where the MPS2 has code
+    assert pico.link_regions[0] == machines()["mps2-an385"].flash_origin  # ... but linked where the MPS2 has code
     assert pico.link_regions[1] == pico.flash_bytes
 
 
@@ -88,9 +89,9 @@ def test_aliases_and_case_resolve():
 
 def test_unknown_board_lists_the_known_ones():
     with pytest.raises(BoardError) as exc:
-        get_board("uno")
+        get_board("uno-r9")
     message = str(exc.value)
-    assert "'uno'" in message and "nano33ble (nano33)" in message and "qemu-m4" in message
+    assert "'uno-r9'" in message and "nano33ble (nano33)" in message and "qemu-m4" in message
 
 
 def _write_variant(tmp_path: Path, change: dict, name: str = "nano33ble") -> Path:
@@ -113,8 +114,8 @@ def _write_variant(tmp_path: Path, change: dict, name: str = "nano33ble") -> Pat
         ({"flash_bytes": True}, "flash_bytes", "expected int"),
         ({"colour": "blue"}, "colour", "unknown field"),
         ({"arch": "mips"}, "arch", "not one of"),
-        ({"qemu_machine": "mps2-an999"}, "qemu_machine", "unknown machine"),
-        ({"qemu_machine": "mps2-an385"}, "qemu_machine", "does not run cortex-m4"),
+        ({"machine": "mps2-an999"}, "machine", "unknown arm machine"),
+        ({"machine": "mps2-an385"}, "machine", "does not run cortex-m4"),
         ({"ram_bytes": 64 * MIB}, "ram_bytes", "exceed"),
         ({"cpu_flags": ["-O2"]}, "cpu_flags", "-mcpu"),
         ({"ram_origin": None}, "ram_origin", "needs the address"),
@@ -153,3 +154,37 @@ def test_duplicate_alias_is_rejected(tmp_path):
     _write_variant(tmp_path, {"name": "nano33ble-copy"})
     with pytest.raises(BoardError, match="'nano33ble' is already used|'nano33' is already used"):
         load_boards(tmp_path)
+
+
+def test_a_new_emulated_cortex_m_board_is_one_yaml_file(tmp_path):
+    (tmp_path / "my-m3.yaml").write_text(
+        "name: my-m3\ndescription: a Cortex-M3 part with 64 KB flash and 16 KB RAM\ncpu: cortex-m3\narch: arm\n"
+        "cpu_flags: [-mcpu=cortex-m3]\nflash_bytes: 65536\nram_bytes: 16384\nflash_origin: 0x0\n"
+        "ram_origin: 0x20000000\nplatformio: null\nstack_reserve: 4096\nmachine: mps2-an385\n")
+    board = load_boards(tmp_path)["my-m3"]
+    assert board.emulator == "qemu-system-arm -M mps2-an385"
+    assert board.link_regions == (0x0, 64 * KIB, 0x20000000, 16 * KIB) and board.stack_reserve == 4096
+
+
+def test_every_board_has_platformio_and_an_emulator_or_a_reason():
+    from mcugen.emulate.run import no_emulator_reason
+
+    boards = load_boards()
+    assert {"pico", "esp32-c3", "esp32-c6", "esp32", "esp32-s3", "uno", "mega2560", "nucleo-f446re",
+            "stm32f4-discovery", "nano33ble", "qemu-m0", "qemu-m3", "qemu-rv32imc", "qemu-rv32imac"} <= set(boards)
+    for board in boards.values():
+        if not board.name.startswith("qemu-"):
+            assert board.platformio and "platform" in board.platformio, board.name
+        if board.machine is None:
+            assert no_emulator_reason(board)
+    assert {b.name for b in boards.values() if b.machine is None} == {"esp32", "esp32-s3", "host"}
+
+
+def test_bad_architecture_file_names_file_and_field(tmp_path):
+    from mcugen.arches import load_arch_file
+
+    path = tmp_path / "mips.yaml"
+    path.write_text("name: mips\ndescription: x\ncompiler: gcc\nemulator: {binary: qemu, args: [-kernel], "
+                    "result: semihosting}\n")
+    with pytest.raises(BoardError, match=r"mips.yaml: field 'emulator.args': must name the firmware"):
+        load_arch_file(path)

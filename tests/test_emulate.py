@@ -3,11 +3,13 @@ files: exit status, console output, faults, timeouts, and the linker enforcing a
 
 from pathlib import Path
 
+import shutil
+
 import pytest
 
 from mcugen.boards import get_board, load_boards
 from mcugen.emulate import build_firmware, build_host, firmware_size, qemu_command, run_host, run_qemu
-from mcugen.emulate import qemu as qemu_module
+from mcugen.emulate import run as run_module
 from mcugen.errors import BoardError, ToolchainError
 from mcugen.targets import build_files
 
@@ -36,7 +38,7 @@ int main(void)
     return mcugen_selftest(print_line);
 }
 """
-EMULATED_BOARDS = [b.name for b in load_boards().values() if b.qemu_machine]
+EMULATED_BOARDS = [b.name for b in load_boards().values() if b.machine]
 
 
 def make_project(root: Path, board_name: str, main_c: str = MAIN_C) -> Path:
@@ -66,7 +68,7 @@ def test_board_without_emulator_is_refused():
 
 
 def test_missing_tool_names_the_apt_package(monkeypatch):
-    monkeypatch.setattr(qemu_module.shutil, "which", lambda tool: None)
+    monkeypatch.setattr(run_module.shutil, "which", lambda tool: None)
     with pytest.raises(ToolchainError, match="apt-get install -y qemu-system-arm"):
         run_qemu("fw.elf", get_board("qemu-m4"))
 
@@ -149,3 +151,23 @@ def test_static_data_beyond_the_board_ram_fails_to_link(tmp_path, array_bytes, p
     # The same program fits the emulator board's 4 MB.
     elf = build_firmware(make_project(tmp_path, "qemu-m4", main_c=main_c), get_board("qemu-m4"), tmp_path / "m4")
     assert run_qemu(elf, get_board("qemu-m4"), timeout=30).returncode == 0
+
+
+def test_verify_says_why_a_board_has_no_emulator():
+    from mcugen.verify import verify_model
+
+    with pytest.raises(ToolchainError, match="no xtensa toolchain or emulator"):
+        verify_model(Path(__file__).parent.parent / "examples" / "wave_classifier" / "wave_int8.tflite", board="esp32-s3",
+                     inputs=1)
+
+
+@pytest.mark.parametrize("board_name", ["qemu-rv32imac", "uno"])
+def test_semihosting_and_marker_runs_report_the_exit_status(tmp_path, board_name):
+    board = get_board(board_name)
+    if shutil.which(board.architecture.compiler) is None:
+        pytest.skip(f"{board.architecture.compiler} missing")
+    project = make_project(tmp_path, board_name, MAIN_C.replace("return mcugen_selftest(print_line);",
+                                                                  "print_line(\"bye\");\n    return 3;"))
+    elf = build_firmware(project, board, tmp_path / "build")
+    result = run_qemu(elf, board, timeout=30)
+    assert (result.returncode, result.timed_out, result.lines[-1:]) == (3, False, ["bye"]), result

@@ -48,7 +48,7 @@ def test_every_c_file_is_strict_c99(tmp_path, board):
         for source in ("src/wave_int8.c", "src/wave_int8_weights.c"):
             _run(["gcc", *STRICT_C99, *defines, *_includes(project), "-c", source, "-o", "/dev/null"], project)
     if board != "host" and shutil.which("arm-none-eabi-gcc"):
-        startup = project / targets.STARTUP_SOURCE
+        startup = project / targets.platform_sources(get_board(board))[0]
         _run(["arm-none-eabi-gcc", *get_board(board).cpu_flags, "-mthumb", *STRICT_C99, "-c", str(startup),
               "-o", "/dev/null"], project)
 
@@ -158,8 +158,8 @@ def test_two_models_in_one_firmware_verify_on_qemu(tmp_path, model_path):
     elf = tmp_path / "two.elf"
     includes = [flag for project, _ in projects for flag in _includes(project)]
     _run(["arm-none-eabi-gcc", *targets.cross_cflags(board), *targets.COMMON_CFLAGS, *includes,
-          *map(str, sources.values()), str(main_c), str(first / targets.STARTUP_SOURCE),
-          f"-T{first / targets.linker_script_path(board)}", *targets.CROSS_LDFLAGS, "-o", str(elf), "-lm"], tmp_path)
+          *map(str, sources.values()), str(main_c), *(str(first / s) for s in targets.platform_sources(board)),
+          f"-T{first / targets.linker_script_path(board)}", *targets.cross_ldflags(board), "-o", str(elf), "-lm"], tmp_path)
     # Every global symbol of a model carries its name: nothing but the shared kernels is defined twice.
     result = run_qemu(elf, board, timeout=120)
     assert result.returncode == 0, result.stdout

@@ -1,13 +1,15 @@
 """Every DEV model end to end, with mcugen's portable kernels and with CMSIS-NN: bit-exact with TFLite Micro on
-the host build and under QEMU, and warning-free (-Wall -Wextra -Werror) with host gcc and arm-none-eabi-gcc for
-Cortex-M4F, M7, M33 and M55 (Helium)."""
+the host build and in emulation, and warning-free (-Wall -Wextra -Werror) with host gcc and the cross compilers of
+Cortex-M3, M4F, M7, M33, M55 (Helium), rv32imc, and (where they fit) Cortex-M0+ on the micro:bit machine and the
+AVR boards."""
 
 import subprocess
 import sys
 
 import pytest
 
-from conftest import CMSIS_NN, dev_model_params, requires_arm, requires_cmsis_nn
+from conftest import CMSIS_NN, dev_model_params, requires_board, requires_cmsis_nn
+from mcugen.errors import BoardError
 from mcugen.verify import verify_model
 
 VECTORS = 20
@@ -19,8 +21,10 @@ pytestmark = pytest.mark.slow
 # prove the build and CMSIS-NN's code path (DSP on M7/M33, Helium on M55) for them.
 QEMU_RUNS = [
     ("qemu-m4", "portable", VECTORS),
-    ("qemu-m7", "portable", 3),
-    ("qemu-m33", "portable", 3),
+    ("qemu-m3", "portable", 5),
+    ("qemu-m7", "portable", 5),
+    ("qemu-m33", "portable", 5),
+    ("qemu-rv32imc", "portable", 5),
     ("qemu-m4", "cmsis-nn", VECTORS),
     ("qemu-m7", "cmsis-nn", 5),
     ("qemu-m33", "cmsis-nn", 5),
@@ -45,15 +49,35 @@ def test_bit_exact_on_host_with_cmsis_nn(path, tmp_path):
                         kernels="cmsis-nn", cmsis_nn=CMSIS_NN))
 
 
-@requires_arm
 @pytest.mark.emulator
 @pytest.mark.parametrize("board, kernels, count", [
-    pytest.param(b, k, n, id=f"{b}-{k}", marks=[requires_cmsis_nn] if k == "cmsis-nn" else []) for b, k, n in QEMU_RUNS
+    pytest.param(b, k, n, id=f"{b}-{k}", marks=[requires_board(b), *([requires_cmsis_nn] if k == "cmsis-nn" else [])])
+    for b, k, n in QEMU_RUNS
 ])
 @pytest.mark.parametrize("path", dev_model_params())
 def test_bit_exact_in_qemu(path, board, kernels, count, tmp_path):
     _check(verify_model(path, board=board, inputs=count, seed=2, workdir=tmp_path, kernels=kernels,
                         cmsis_nn=CMSIS_NN if kernels == "cmsis-nn" else None))
+
+
+# Boards too small for most DEV models: the models that fit must verify, the others are refused with byte counts.
+# (board, models expected to fit)
+SMALL_BOARDS = [
+    ("qemu-m0", {"hello_world_int8", "micro_speech_int8", "mlperf_kws_dscnn_int8"}),
+    ("uno", {"hello_world_int8"}),
+    ("mega2560", {"hello_world_int8"}),
+]
+
+
+@pytest.mark.emulator
+@pytest.mark.parametrize("board, fitting", [pytest.param(b, f, id=b, marks=requires_board(b)) for b, f in SMALL_BOARDS])
+@pytest.mark.parametrize("path", dev_model_params())
+def test_small_boards_run_what_fits_and_refuse_the_rest(path, board, fitting, tmp_path):
+    if path.stem in fitting:
+        _check(verify_model(path, board=board, inputs=5, seed=2, workdir=tmp_path, kernels="portable"))
+        return
+    with pytest.raises(BoardError, match=r"[0-9],[0-9]{3} bytes"):
+        verify_model(path, board=board, inputs=5, seed=2, workdir=tmp_path, kernels="portable")
 
 
 @pytest.mark.parametrize("path", dev_model_params())

@@ -2,6 +2,8 @@
 PlatformIO and Robot Framework accept the generated platformio.ini and Renode test."""
 
 import contextlib
+import os
+import re
 import io
 import shutil
 import subprocess
@@ -11,6 +13,7 @@ import pytest
 import robot
 from platformio.project.config import ProjectConfig
 
+from conftest import REPO
 from mcugen.boards import get_board, load_boards
 from mcugen.errors import InternalError
 from mcugen.targets import build_files, project_sources
@@ -196,3 +199,63 @@ def test_renode_robot_passes_a_dry_run(tmp_path):
     assert "1 test, 1 passed" in console.getvalue()
     assert "Wait For Line On Uart    mcugen: PASS" in files["renode/demo.robot"]
     assert "LoadPlatformDescription @platforms/cpus/nrf52840.repl" in files["renode/demo.resc"]
+
+
+RENODE = Path(os.environ.get("MCUGEN_RENODE_SOURCES", REPO.parent / "shared" / "third_party" / "renode"))
+requires_renode_sources = pytest.mark.skipif(not (RENODE / "platforms").is_dir() and not os.environ.get("CI"),
+                                             reason=f"no Renode sources at {RENODE}")
+RENODE_BOARDS = [b.name for b in load_boards().values() if b.renode]
+
+
+def _repl_chain(path: Path, seen: set[Path] | None = None) -> list[Path]:
+    """A Renode platform description and every file its `using` lines include (paths relative to the file's
+    folder when they start with ./, else to the Renode root)."""
+    seen = seen if seen is not None else set()
+    assert path.is_file(), f"{path} is not in the Renode sources"
+    if path in seen:
+        return []
+    seen.add(path)
+    chain = [path]
+    for match in re.finditer(r'^using\s+"([^"]+)"', path.read_text(), re.MULTILINE):
+        target = match.group(1)
+        included = path.parent / target if target.startswith(".") else RENODE / target
+        chain += _repl_chain(included.resolve(), seen)
+    return chain
+
+
+def _keyword_stubs() -> str:
+    """No-op stubs of the keywords Renode's C# sources declare ([RobotFrameworkKeyword] methods, named as Robot
+    names them: CreateTerminalTester -> Create Terminal Tester) and of those its renode-keywords.robot defines."""
+    names = set()
+    for source in (RENODE / "src" / "Renode" / "RobotFrameworkEngine").rglob("*.cs"):
+        text = source.read_text(errors="replace")
+        for match in re.finditer(r"\[RobotFrameworkKeyword[^\]]*\]\s*public\s+[\w<>\[\]?,\s]+?\s(\w+)\s*\(", text):
+            names.add(re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", match.group(1)))
+    robot_keywords = (RENODE / "tests" / "renode-keywords.robot").read_text()
+    section = robot_keywords.split("*** Keywords ***", 1)[1]
+    names |= {line.strip() for line in section.splitlines() if line and not line[0].isspace()}
+    body = "".join(f"{name}\n    [Arguments]    @{{args}}    &{{kwargs}}\n    No Operation\n" for name in sorted(names))
+    return "*** Keywords ***\n" + body
+
+
+@requires_renode_sources
+@pytest.mark.parametrize("board", RENODE_BOARDS)
+def test_renode_files_name_what_renode_defines(tmp_path, board):
+    files = _files(board)
+    resc, robot_file = files["renode/demo.resc"], files["renode/demo.robot"]
+    platform = re.search(r"LoadPlatformDescription @(\S+)", resc).group(1)
+    chain = _repl_chain((RENODE / platform).resolve())
+    uart = get_board(board).renode.uart.removeprefix("sysbus.")
+    defined = {m.group(1) for path in chain for m in re.finditer(r"^(\w+):", path.read_text(), re.MULTILINE)}
+    assert uart in defined, f"{uart} is not defined by {[str(p) for p in chain]}"
+    assert f"showAnalyzer sysbus.{uart}" in resc and f"${{UART}}           sysbus.{uart}" in robot_file
+
+    _write(tmp_path, files)
+    stubs = tmp_path / "renode_keywords.resource"
+    stubs.write_text(_keyword_stubs())
+    console = io.StringIO()
+    with contextlib.redirect_stdout(console):
+        rc = robot.run(str(tmp_path / "renode/demo.robot"), dryrun=True, variable=[f"RENODEKEYWORDS:{stubs}"],
+                       output=None, log=None, report=None, stdout=console, stderr=console)
+    assert rc == 0, console.getvalue()
+    assert "Create Terminal Tester" in stubs.read_text() and "Wait For Line On Uart" in stubs.read_text()

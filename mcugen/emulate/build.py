@@ -1,4 +1,4 @@
-"""Compile generated projects for the host or for a Cortex-M board.
+"""Compile generated projects for the host or as firmware for a board (any architecture mcugen builds).
 
 By default one compiler invocation builds the whole project, reading the source list from its CMakeLists.txt
 and the flags from mcugen.targets: that costs a fraction of a second, while a CMake configure alone costs more
@@ -16,13 +16,14 @@ from pathlib import Path
 
 from mcugen import targets
 from mcugen.boards import Board
-from mcugen.emulate.qemu import require_tool
+from mcugen.emulate.run import require_tool
 from mcugen.errors import BoardError, ToolchainError
 
-CROSS_CC = "arm-none-eabi-gcc"
 HOST_CC = "cc"
 _TAIL_LINES = 40
 _OVERFLOW_RE = re.compile(r"region `(\w+)' overflowed by (\d+) bytes")
+# Picolibc's linker script: the stack and heap reserve did not fit in RAM.
+_PICOLIBC_OVERFLOW_RE = re.compile(r"section `\.(?:stack|heap)' will not fit in region `(\w+)'")
 _RESERVE_ASSERT = "RAM overflow: .data + .bss leave less than the stack and heap reserve"
 
 
@@ -32,13 +33,15 @@ def _tail(text: str) -> str:
 
 def _overflow_problem(linker_output: str, board: Board) -> str:
     """A one-line account of a flash or RAM overflow reported by the linker, or "" when there was none."""
-    reserve = targets.STACK_HEAP_RESERVE
+    reserve = board.stack_reserve
     overflow = _OVERFLOW_RE.search(linker_output)
     if overflow:
-        region, excess = overflow.group(1), int(overflow.group(2))
-        if region == "FLASH":
+        region, excess = overflow.group(1).upper(), int(overflow.group(2))
+        if region in ("FLASH", "TEXT", "ROM"):
             return f"FLASH overflowed by {excess} bytes (budget {board.flash_bytes} bytes)"
         return f"RAM overflowed by {excess} bytes (budget {board.ram_bytes} bytes)"
+    if _PICOLIBC_OVERFLOW_RE.search(linker_output):
+        return f"RAM: .data + .bss leave less than {reserve} bytes for stack and heap (budget {board.ram_bytes} bytes)"
     if _RESERVE_ASSERT in linker_output:
         return f"RAM: .data + .bss leave less than {reserve} bytes for stack and heap (budget {board.ram_bytes} bytes)"
     return ""
@@ -86,14 +89,15 @@ def build_firmware(
     defines: Sequence[str] = (),
     sources: Sequence[str] | None = None,
 ) -> Path:
-    """Build the project as Cortex-M firmware for `board`; returns the ELF.
+    """Build the project as firmware for `board` with its architecture's cross compiler; returns the ELF.
 
     `defines` are preprocessor symbols (`NAME` or `NAME=VALUE`) added to every compile; `sources` are
     project-relative C files built instead of the project's list (e.g. another main). Both need the direct build.
     Raises BoardError when the firmware does not fit the board's flash or RAM, ToolchainError on other failures.
     """
-    if board.arch != "arm":
-        raise BoardError(f"board {board.name} ({board.cpu}) is built with PlatformIO, not arm-none-eabi-gcc")
+    arch = board.architecture
+    if not arch.cross:
+        raise BoardError(f"board {board.name} ({board.cpu}) is built with PlatformIO, not by mcugen")
     if use_cmake and (defines or sources is not None):
         raise ValueError("defines and sources apply to the direct build, not to use_cmake=True")
     project_dir, build_dir = Path(project_dir).resolve(), Path(build_dir).resolve()
@@ -102,32 +106,44 @@ def build_firmware(
     build_dir.mkdir(parents=True, exist_ok=True)
     elf = build_dir / f"{name}.elf"
     if use_cmake:
-        toolchain = project_dir / targets.TOOLCHAIN_FILE
+        toolchain = project_dir / arch.toolchain_file
         _cmake_build(project_dir, build_dir, [f"-DCMAKE_TOOLCHAIN_FILE={toolchain}"], board)
     else:
         command = [
-            CROSS_CC,
+            arch.compiler,
             *targets.cross_cflags(board),
             *targets.COMMON_CFLAGS,
             *(f"-D{d}" for d in defines),
             *(f"-I{d}" for d in targets.project_includes(project_dir)),
             *sources,
-            targets.STARTUP_SOURCE,
-            f"-T{targets.linker_script_path(board)}",
-            *targets.CROSS_LDFLAGS,
+            *targets.platform_sources(board),
+            *targets.firmware_link_flags(board),
             "-o", str(elf),
-            "-lm",
+            *arch.libs,
         ]  # fmt: skip
         _run_tool(command, project_dir, f"firmware build for {board.name}", board)
     return elf
 
 
-def firmware_size(elf: str | Path) -> dict[str, int]:
-    """Section totals of a firmware as arm-none-eabi-size counts them: text (code + constants), data, bss."""
-    command = [require_tool("arm-none-eabi-size"), str(elf)]
+def _tool(board: Board | None, kind: str) -> str:
+    """The architecture's `kind` tool ("size" or "readelf"); Arm's when no board is given."""
+    from mcugen.arches import registry
+
+    arch = board.architecture if board is not None else registry()["arm"]
+    tool = getattr(arch, kind)
+    if tool is None:
+        raise ToolchainError(f"architecture {arch.name} has no {kind} tool")
+    return tool
+
+
+def firmware_size(elf: str | Path, board: Board | None = None) -> dict[str, int]:
+    """Section totals of a firmware as the architecture's size tool counts them: text (code + constants), data,
+    bss."""
+    tool = _tool(board, "size")
+    command = [require_tool(tool), str(elf)]
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
-        raise ToolchainError(f"arm-none-eabi-size failed: {_tail(done.stderr)}")
+        raise ToolchainError(f"{tool} failed: {_tail(done.stderr)}")
     fields = done.stdout.splitlines()[1].split()
     return {"text": int(fields[0]), "data": int(fields[1]), "bss": int(fields[2])}
 
@@ -142,13 +158,14 @@ class Symbol:
     kind: str
 
 
-def elf_symbols(elf: str | Path) -> list[Symbol]:
-    """The ELF's defined functions and data objects with their addresses and sizes, as arm-none-eabi-readelf
+def elf_symbols(elf: str | Path, board: Board | None = None) -> list[Symbol]:
+    """The ELF's defined functions and data objects with their addresses and sizes, as the architecture's readelf
     lists them. (nm cannot tell them apart here: the linker script puts constant data in the .text section.)"""
-    command = [require_tool("arm-none-eabi-readelf"), "-sW", str(elf)]
+    tool = _tool(board, "readelf")
+    command = [require_tool(tool), "-sW", str(elf)]
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
-        raise ToolchainError(f"arm-none-eabi-readelf failed: {_tail(done.stderr)}")
+        raise ToolchainError(f"{tool} failed: {_tail(done.stderr)}")
     symbols = []
     for line in done.stdout.splitlines():
         fields = line.split()  # Num: Value Size Type Bind Vis Ndx Name

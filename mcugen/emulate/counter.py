@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from mcugen.boards import Board
-from mcugen.emulate.qemu import RunResult, require_tool, run_qemu
+from mcugen.emulate.run import RunResult, require_tool, run_emulator
 from mcugen.errors import ToolchainError
 
 PLUGIN_SOURCE = "insn_count.c"
@@ -78,11 +78,14 @@ def _compile_plugin(source: bytes, target: Path) -> None:
 def run_counted(elf: str | Path, board: Board, marker: int, timeout: float = 120) -> CountedRun:
     """Run `elf` on `board`'s QEMU machine counting instructions, recording the count at each arrival at `marker`
     (an instruction address: clear the Thumb bit of a function symbol)."""
+    emulator = board.architecture.emulator if board.machine else None
+    if emulator is None or not emulator.plugins:
+        raise ToolchainError(f"board {board.name} has no emulator that counts instructions (QEMU with TCG plugins)")
     plugin = plugin_path()
     with tempfile.TemporaryDirectory(prefix="mcugen-count-") as tmp:
         out = Path(tmp) / "counts.txt"
         args = ["-plugin", f"{plugin},marker={marker:#x},out={out}"]
-        result = run_qemu(elf, board, timeout=timeout, extra_args=args)
+        result = run_emulator(elf, board, timeout=timeout, extra_args=args)
         if not out.is_file():
             raise ToolchainError(f"QEMU wrote no instruction counts (exit {result.returncode}):\n"
                                  f"{(result.stdout + result.stderr).strip()[-2000:]}")

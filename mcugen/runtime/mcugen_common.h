@@ -29,8 +29,25 @@
 
 #include <stdint.h>
 
+#if defined(__AVR__)
+#include <avr/pgmspace.h>
+#endif
+
 #ifdef __cplusplus
 extern "C" {
+#endif
+
+/*
+ * Reads of the network's constants (weights, biases, per-channel multipliers and shifts). On AVR they stay in
+ * flash, a separate address space read with LPM (pgm_read_*, near: the first 64 KB); elsewhere they are plain
+ * loads, so these macros cost nothing there.
+ */
+#if defined(__AVR__)
+#define MCUGEN_READ_WEIGHT_S8(p) ((int8_t)pgm_read_byte(p))
+#define MCUGEN_READ_WEIGHT_S32(p) ((int32_t)pgm_read_dword(p))
+#else
+#define MCUGEN_READ_WEIGHT_S8(p) (*(p))
+#define MCUGEN_READ_WEIGHT_S32(p) (*(p))
 #endif
 
 /** Smaller of two int32 values. */

@@ -24,26 +24,34 @@ void mcugen_fully_connected_s8(const mcugen_fully_connected_params *params, cons
             const int8_t *w1 = w0 + input_depth;
             const int8_t *w2 = w1 + input_depth;
             const int8_t *w3 = w2 + input_depth;
-            int32_t acc[4] = {bias[out_channel], bias[out_channel + 1], bias[out_channel + 2], bias[out_channel + 3]};
+            int32_t acc[4] = {
+                MCUGEN_READ_WEIGHT_S32(bias + out_channel), MCUGEN_READ_WEIGHT_S32(bias + out_channel + 1),
+                MCUGEN_READ_WEIGHT_S32(bias + out_channel + 2), MCUGEN_READ_WEIGHT_S32(bias + out_channel + 3)};
             for (const int8_t *x = row; x < row_end; ++x) {
                 const int32_t value = *x;
-                acc[0] += *w0++ * value;
-                acc[1] += *w1++ * value;
-                acc[2] += *w2++ * value;
-                acc[3] += *w3++ * value;
+                acc[0] += MCUGEN_READ_WEIGHT_S8(w0) * value;
+                acc[1] += MCUGEN_READ_WEIGHT_S8(w1) * value;
+                acc[2] += MCUGEN_READ_WEIGHT_S8(w2) * value;
+                acc[3] += MCUGEN_READ_WEIGHT_S8(w3) * value;
+                ++w0;
+                ++w1;
+                ++w2;
+                ++w3;
             }
             for (int32_t k = 0; k < 4; ++k) {
-                *output++ = mcugen_requantize_s8(acc[k], multipliers[out_channel + k], shifts[out_channel + k],
-                                                 output_offset, activation_min, activation_max);
+                *output++ = mcugen_requantize_s8(acc[k], MCUGEN_READ_WEIGHT_S32(multipliers + out_channel + k),
+                                                 MCUGEN_READ_WEIGHT_S32(shifts + out_channel + k), output_offset,
+                                                 activation_min, activation_max);
             }
         }
         for (; out_channel < output_depth; ++out_channel) {
             const int8_t *neuron = weights + out_channel * input_depth;
-            int32_t acc = bias[out_channel];
+            int32_t acc = MCUGEN_READ_WEIGHT_S32(bias + out_channel);
             for (int32_t i = 0; i < input_depth; ++i) {
-                acc += (int32_t)neuron[i] * (int32_t)row[i];
+                acc += (int32_t)MCUGEN_READ_WEIGHT_S8(neuron + i) * (int32_t)row[i];
             }
-            *output++ = mcugen_requantize_s8(acc, multipliers[out_channel], shifts[out_channel], output_offset,
+            *output++ = mcugen_requantize_s8(acc, MCUGEN_READ_WEIGHT_S32(multipliers + out_channel),
+                                             MCUGEN_READ_WEIGHT_S32(shifts + out_channel), output_offset,
                                              activation_min, activation_max);
         }
     }

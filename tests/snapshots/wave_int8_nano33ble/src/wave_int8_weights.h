@@ -45,6 +45,10 @@
 #else
 #define MCUGEN_ARENA_PLACE
 #endif
+#if defined(__AVR__) && !defined(MCUGEN_WEIGHTS_SECTION)
+/* AVR: constants stay in flash (PROGMEM's section); the kernels read them with MCUGEN_READ_WEIGHT_*. */
+#define MCUGEN_WEIGHTS_SECTION ".progmem.data"
+#endif
 #ifdef MCUGEN_WEIGHTS_SECTION
 #define MCUGEN_WEIGHTS_PLACE MCUGEN_SECTION(MCUGEN_WEIGHTS_SECTION)
 #else
