@@ -163,3 +163,33 @@ def test_max_pool_gap_with_writes_during_reads(in_h, in_w, kh, kw, sh, sw, same,
     gap = max(gap, -out_h * out_w * channels)  # "any overlap": place the output wholly above the input's start
     shared = _max_pool_in_shared_memory(x, (kh, kw), (sh, sw), (ph, pw), (out_h, out_w), gap=gap)
     assert np.array_equal(shared, reference)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(1, 4), min_size=4, max_size=4), st.lists(st.integers(0, 2), min_size=8, max_size=8))
+def test_cmsis_pad_gap_keeps_every_copy_clear_of_unread_input(shape, pads):
+    from mcugen.kernels.cmsis_nn.pad import chunked_gap, copy_chunks
+    from mcugen.ops.pad import PadLayer
+
+    before, after = pads[:4], pads[4:]
+    out_shape = tuple(s + b + a for s, b, a in zip(shape, before, after))
+    layer = PadLayer(input_shape=tuple(shape), output_shape=out_shape, pad_before=tuple(before), pad_value=-7)
+    chunks = copy_chunks(layer)
+    gap = max(chunked_gap(chunks), -int(np.prod(out_shape)))
+    x = np.arange(int(np.prod(shape))) % 251 + 1
+    base = max(gap, 0)
+    memory = np.zeros(base + x.size + 2 * int(np.prod(out_shape)) + abs(gap), dtype=np.int64)
+    memory[base:base + x.size] = x
+    out = base - gap
+    for out_offset, in_offset, count in chunks:
+        destination = range(out + out_offset, out + out_offset + count)
+        if in_offset >= 0:
+            source = range(base + in_offset, base + in_offset + count)
+            assert not set(destination) & set(source), "memcpy given overlapping buffers"
+            assert np.array_equal(memory[source.start:source.stop], x[in_offset:in_offset + count])
+            memory[destination.start:destination.stop] = memory[source.start:source.stop]
+        else:
+            memory[destination.start:destination.stop] = -7
+    expected = np.full(out_shape, -7)
+    expected[tuple(slice(b, b + s) for b, s in zip(before, shape))] = x.reshape(shape)
+    assert np.array_equal(memory[out:out + expected.size], expected.reshape(-1))
