@@ -24,6 +24,7 @@ QEMU_RUNS = [
     ("qemu-m3", "portable", 5),
     ("qemu-m7", "portable", 5),
     ("qemu-m33", "portable", 5),
+    ("qemu-m55", "portable", 5),
     ("qemu-rv32imc", "portable", 5),
     ("qemu-m4", "cmsis-nn", VECTORS),
     ("qemu-m7", "cmsis-nn", 5),
