@@ -66,7 +66,7 @@ def test_bit_exact_in_qemu(path, board, kernels, count, tmp_path):
 SMALL_BOARDS = [
     ("qemu-m0", {"hello_world_int8", "micro_speech_int8", "mlperf_kws_dscnn_int8"}),
     ("uno", {"hello_world_int8"}),
-    ("mega2560", {"hello_world_int8"}),
+    ("mega2560", {"hello_world_int8", "micro_speech_int8"}),
 ]
 
 
