@@ -1,7 +1,7 @@
 """Every DEV model end to end, with mcugen's portable kernels and with CMSIS-NN: bit-exact with TFLite Micro on
 the host build and in emulation, and warning-free (-Wall -Wextra -Werror) with host gcc and the cross compilers of
-Cortex-M3, M4F, M7, M33, M55 (Helium), rv32imc, and (where they fit) Cortex-M0+ on the micro:bit machine and the
-AVR boards."""
+Cortex-M3, M4F, M7, M33, M55 (Helium), rv32imc, the STM32F4 Discovery (console on its UART), and (where they fit)
+Cortex-M0+ on the micro:bit machine and the AVR boards."""
 
 import subprocess
 import sys
@@ -26,6 +26,8 @@ QEMU_RUNS = [
     ("qemu-m33", "portable", 5),
     ("qemu-m55", "portable", 5),
     ("qemu-rv32imc", "portable", 5),
+    # Its console is USART2 (no semihosting): the UART console path, at the STM32F4's own addresses.
+    ("stm32f4-discovery", "portable", 5),
     ("qemu-m4", "cmsis-nn", VECTORS),
     ("qemu-m7", "cmsis-nn", 5),
     ("qemu-m33", "cmsis-nn", 5),
