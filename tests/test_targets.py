@@ -279,3 +279,17 @@ def test_renode_files_name_what_renode_defines(tmp_path, board):
                        output=None, log=None, report=None, stdout=console, stderr=console)
     assert rc == 0, console.getvalue()
     assert "Create Terminal Tester" in stubs.read_text() and "Wait For Line On Uart" in stubs.read_text()
+
+
+@requires_renode_sources
+def test_a_uart_console_drives_the_uart_renode_watches():
+    """The STM32F4 Discovery's firmware prints on the UART at the address Renode's platform gives the UART its
+    script watches, so Renode can load the firmware QEMU runs (the resc says how)."""
+    board = get_board("stm32f4-discovery")
+    files = _files(board.name)
+    platform = re.search(r"LoadPlatformDescription @(\S+)", files["renode/demo.resc"]).group(1)
+    uart = board.renode.uart.removeprefix("sysbus.")
+    declared = "".join(path.read_text() for path in _repl_chain((RENODE / platform).resolve()))
+    address = re.search(rf"^{uart}: .*@ sysbus <(0x[0-9A-Fa-f]+)", declared, re.MULTILINE).group(1)
+    assert int(address, 16) == board.uart.base
+    assert "renode -e '$bin=@build-stm32f4-discovery/demo.elf' renode/demo.resc" in files["renode/demo.resc"]
