@@ -173,6 +173,8 @@ FLASH_CONSTANT_KERNELS = frozenset({
     "mcugen_conv2d_s8",
     "mcugen_depthwise_conv2d_s8",
     "mcugen_fully_connected_s8",
+    "mcugen_lut_8bit",
+    "mcugen_lut_s8",
 })
 # Kernels that take no constant tensor (only activations and their params struct, which stays in RAM): they run
 # there as long as no input of their layer is a constant.

@@ -2,6 +2,7 @@ import pytest
 
 from conftest import dev_model_params, requires_board
 from modelgen import add_model, conv2d_model, depthwise_conv2d_model
+from modelgen_state import logistic_model
 
 from mcugen.compiler import compile_model
 from mcugen.errors import BoardError
@@ -43,13 +44,14 @@ AVR_LAYERS = {
                                  "mcugen_depthwise_conv2d_s8"),
     "depthwise-multiplier-2": (lambda: depthwise_conv2d_model(input_shape=(1, 5, 5, 2), depth_multiplier=2,
                                                               padding="VALID"), "mcugen_depthwise_conv2d_s8"),
+    "logistic-table": (lambda: logistic_model((1, 40), 0.1, 3), "mcugen_lut_8bit"),
 }
 
 
 @pytest.mark.emulator
 @requires_board("uno")
 @pytest.mark.parametrize("name", sorted(AVR_LAYERS))
-def test_convolutions_read_their_constants_from_avr_flash(name, tmp_path):
+def test_kernels_read_their_constants_from_avr_flash(name, tmp_path):
     make, kernel = AVR_LAYERS[name]
     model = make()
     assert compile_model(model, board="uno", kernels="portable").kernel_name(0) == kernel

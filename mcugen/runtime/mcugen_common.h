@@ -45,9 +45,11 @@ extern "C" {
  */
 #if defined(__AVR__)
 #define MCUGEN_READ_WEIGHT_S8(p) ((int8_t)pgm_read_byte(p))
+#define MCUGEN_READ_WEIGHT_U8(p) ((uint8_t)pgm_read_byte(p))
 #define MCUGEN_READ_WEIGHT_S32(p) ((int32_t)pgm_read_dword(p))
 #else
 #define MCUGEN_READ_WEIGHT_S8(p) (*(p))
+#define MCUGEN_READ_WEIGHT_U8(p) (*(p))
 #define MCUGEN_READ_WEIGHT_S32(p) (*(p))
 #endif
 
