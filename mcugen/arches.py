@@ -6,13 +6,17 @@ memory maps), and how a run reports its result (the semihosting exit status, or 
 Boards name their architecture; adding an architecture is one description plus its templates, adding a board
 whose core is described is one board file. A malformed file fails with an error naming the file and the field.
 
+A board's console is semihosting (the default) or, where its machine describes one, a UART: `consoles` gives the
+extra compile and link flags of each, and the emulator's `uart_args` the command line of a UART console run, whose
+result arrives as a marker line on the emulator's stdout.
+
 Flag lists may hold placeholders filled per board: {cpu_flags} (the board's own flags, spliced in as a list),
 {flash_origin}, {flash_bytes}, {ram_origin}, {ram_bytes}, {stack_reserve} (hexadecimal or decimal numbers).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,7 +26,26 @@ from mcugen.errors import BoardError
 
 ARCHES_DIR = Path(__file__).parent / "arches"
 RESULTS = ("semihosting", "marker")
+CONSOLES = ("semihosting", "uart")
 CPU_FLAGS_SLOT = "{cpu_flags}"
+
+
+@dataclass(frozen=True)
+class Uart:
+    """A UART of an emulated machine: its kind (which start-up code drives it), its base address, and the emulator
+    arguments that route it to the emulator's stdout."""
+
+    kind: str
+    base: int
+    args: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Console:
+    """Compile and link flags of one kind of console (semihosting, or a UART the firmware drives itself)."""
+
+    cflags: tuple[str, ...] = ()
+    ldflags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -39,8 +62,8 @@ class Machine:
     # Where the core reads its reset vectors when that is not the start of flash (the vector table is then linked
     # there on its own).
     vector_origin: int | None = None
-    # The UART the firmware's console goes to, when the emulator reads one: {"kind": ..., "base": address}.
-    uart: tuple[str, int] | None = None
+    # The UART a board's console may use instead of semihosting.
+    uart: Uart | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +81,9 @@ class Emulator:
     apt: tuple[str, ...] = ()
     # The emulator loads QEMU TCG plugins (the instruction counter of mcugen profile).
     plugins: bool = False
+    # The arguments of a run whose console is a machine's UART ({uart_args}: the UART's own routing); such a run
+    # reports its result by the marker line on stdout.
+    uart_args: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,6 +114,8 @@ class Arch:
     flash_constants: bool
     emulator: Emulator | None
     machines: dict[str, Machine]
+    # Console kind -> its extra flags; empty when the architecture has one console only.
+    consoles: dict[str, Console] = field(default_factory=dict)
 
     @property
     def cross(self) -> bool:
@@ -104,16 +132,22 @@ class Arch:
                 out.append(flag.format(**{k: f"{v:#x}" for k, v in values.items()}))
         return tuple(out)
 
-    def emulator_command(self, machine: Machine, elf: str, extra_args: tuple[str, ...] = ()) -> list[str]:
-        """The emulator command line that runs `elf` on `machine`; `extra_args` go before the firmware."""
+    def emulator_command(self, machine: Machine, elf: str, extra_args: tuple[str, ...] = (),
+                         uart: bool = False) -> list[str]:
+        """The emulator command line that runs `elf` on `machine`; `extra_args` go before the firmware. With
+        `uart` the console is the machine's UART instead of semihosting."""
         if self.emulator is None:
             raise BoardError(f"architecture {self.name} has no emulator")
+        if uart and (machine.uart is None or not self.emulator.uart_args):
+            raise BoardError(f"machine {machine.name} has no UART console")
         command = [self.emulator.binary]
-        for arg in self.emulator.args:
+        for arg in self.emulator.uart_args if uart else self.emulator.args:
             if arg == "{machine_args}":
                 command.extend(machine.args)
             elif arg == "{extra_args}":
                 command.extend(extra_args)
+            elif arg == "{uart_args}":
+                command.extend(machine.uart.args)
             else:
                 command.append(arg.replace("{elf}", elf))
         return command
@@ -151,9 +185,10 @@ _SCHEMA: dict[str, tuple[tuple[type, ...], bool]] = {
     "flash_constants": ((bool,), False),
     "emulator": ((dict, type(None)), False),
     "machines": ((dict,), False),
+    "consoles": ((dict,), False),
 }
 _EMULATOR_KEYS = {"binary": str, "args": list, "result": str, "console": str, "marker": str, "line_end": str,
-                  "apt": list, "plugins": bool}
+                  "apt": list, "plugins": bool, "uart_args": list}
 _MACHINE_KEYS = {"runs": list, "flash": list, "ram": list, "args": list, "vector_origin": int, "uart": dict}
 
 
@@ -200,7 +235,8 @@ def _emulator_from(data: dict, fail: FieldError) -> Emulator:
         raise fail("emulator.args", "must name the firmware as {elf}")
     return Emulator(binary=data["binary"], args=args, result=data["result"], console=data.get("console", "stdout"),
                     marker=data.get("marker", "mcugen: exit "), line_end=data.get("line_end", ""), apt=_strings(data.get("apt", []), fail, "emulator.apt"),
-                    plugins=data.get("plugins", False))
+                    plugins=data.get("plugins", False),
+                    uart_args=_strings(data.get("uart_args", []), fail, "emulator.uart_args"))
 
 
 def _machine_from(name: str, data: object, fail: FieldError) -> Machine:
@@ -212,13 +248,27 @@ def _machine_from(name: str, data: object, fail: FieldError) -> Machine:
     uart = None
     if "uart" in data:
         u = data["uart"]
-        if set(u) != {"kind", "base"} or not isinstance(u["kind"], str) or not isinstance(u["base"], int):
-            raise fail(f"{where}.uart", "expected {kind: name, base: address}")
-        uart = (u["kind"], u["base"])
+        if (set(u) != {"kind", "base", "args"} or not isinstance(u["kind"], str) or not isinstance(u["base"], int)
+                or not isinstance(u["args"], list)):
+            raise fail(f"{where}.uart", "expected {kind: name, base: address, args: [emulator arguments]}")
+        uart = Uart(u["kind"], u["base"], _strings(u["args"], fail, f"{where}.uart.args"))
     return Machine(name=name, runs=frozenset(_strings(data["runs"], fail, f"{where}.runs")), flash_origin=flash[0],
                    flash_bytes=flash[1], ram_origin=ram[0], ram_bytes=ram[1],
                    args=_strings(data.get("args", []), fail, f"{where}.args"),
                    vector_origin=data.get("vector_origin"), uart=uart)
+
+
+def _consoles_from(data: dict, fail: FieldError) -> dict[str, Console]:
+    consoles = {}
+    for kind, flags in data.items():
+        if kind not in CONSOLES:
+            raise fail(f"consoles.{kind}", f"unknown console (known: {', '.join(CONSOLES)})")
+        if not isinstance(flags, dict):
+            raise fail(f"consoles.{kind}", "expected {cflags: [...], ldflags: [...]}")
+        _check_section(flags, {"cflags": list, "ldflags": list}, (), fail, f"consoles.{kind}")
+        consoles[kind] = Console(_strings(flags.get("cflags", []), fail, f"consoles.{kind}.cflags"),
+                                 _strings(flags.get("ldflags", []), fail, f"consoles.{kind}.ldflags"))
+    return consoles
 
 
 def _arch_from_mapping(data: object, source: str) -> Arch:
@@ -263,6 +313,7 @@ def _arch_from_mapping(data: object, source: str) -> Arch:
         flash_constants=data.get("flash_constants", False),
         emulator=emulator,
         machines=machines,
+        consoles=_consoles_from(data.get("consoles") or {}, fail),
     )
 
 

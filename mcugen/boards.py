@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from mcugen import arches
-from mcugen.arches import Arch, FieldError, Machine
+from mcugen.arches import Arch, FieldError, Machine, Uart
 from mcugen.errors import BoardError
 
 BOARDS_DIR = Path(__file__).parent / "boards"
@@ -56,6 +56,8 @@ class Board:
     kernels: tuple[str, ...] = ("portable",)
     # RAM kept free above the static data for the stack (and the C library's heap); part of ram_bytes.
     stack_reserve: int = 0
+    # Where printf and the exit status go: "semihosting", or "uart" (the machine's UART, read by the emulator).
+    console: str = "semihosting"
 
     @property
     def architecture(self) -> Arch:
@@ -64,6 +66,11 @@ class Board:
     @property
     def machine(self) -> Machine | None:
         return self.architecture.machines[self.machine_name] if self.machine_name else None
+
+    @property
+    def uart(self) -> Uart | None:
+        """The UART the firmware's console drives, or None when the console is semihosting."""
+        return self.machine.uart if self.console == "uart" and self.machine else None
 
     @property
     def emulator(self) -> str | None:
@@ -101,6 +108,7 @@ _SCHEMA: dict[str, tuple[tuple[type, ...], bool]] = {
     "renode": ((dict, type(None)), False),
     "kernels": ((list,), False),
     "stack_reserve": ((int,), False),
+    "console": ((str,), False),
 }
 
 
@@ -162,6 +170,18 @@ def _check_machine(data: dict, arch: Arch, fail: FieldError) -> None:
             raise fail(key, f"{data[key]} bytes exceed the {limit} bytes of {name}")
 
 
+def _check_console(data: dict, arch: Arch, fail: FieldError) -> None:
+    """A board's console must be one its architecture builds, and a UART console needs a machine with a UART."""
+    console = data["console"]
+    if console not in arch.consoles:
+        known = ", ".join(arch.consoles) or "none: it has one console only"
+        raise fail("console", f"'{console}' is not a console of {arch.name} (known: {known})")
+    if console == "uart":
+        machine = arch.machines.get(data["machine"] or "")
+        if machine is None or machine.uart is None:
+            raise fail("console", f"a UART console needs a machine with a UART ({data['machine']} has none)")
+
+
 def _check_platformio(pio: dict, fail: FieldError) -> None:
     if "platform" not in pio:
         raise fail("platformio", "needs at least 'platform'")
@@ -189,6 +209,8 @@ def _board_from_mapping(data: object, source: str) -> Board:
         _check_cross(data, arch, fail)
     if data["machine"] is not None:
         _check_machine(data, arch, fail)
+    if "console" in data:
+        _check_console(data, arch, fail)
     pio = data["platformio"]
     if pio is not None:
         _check_platformio(pio, fail)
@@ -209,6 +231,7 @@ def _board_from_mapping(data: object, source: str) -> Board:
         renode=_renode_from(renode, pio, fail) if renode is not None else None,
         kernels=tuple(data.get("kernels") or ("portable",)),
         stack_reserve=data.get("stack_reserve", arch.stack_reserve),
+        console=data.get("console", "semihosting"),
     )
 
 

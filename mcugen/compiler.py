@@ -129,7 +129,7 @@ def compile_graph(graph: Graph, board: str | Board = "qemu-m4", alignment: int =
     steps = [op for op in graph.ops if emits_code(op)]
     choices = choose_kernels(graph, steps, target)
     if board.architecture.flash_constants:
-        check_flash_constants(graph, choices, board)
+        check_flash_constants(graph, steps, choices, board)
     problem, buffer_of = build_problem(graph, alignment, steps, choices, target)
     arena_plan = plan(problem)
     verify_plan(problem, arena_plan)
@@ -168,18 +168,35 @@ def kernel_target(board: Board, kernels: str, cmsis_nn: str | Path | None, host:
 
 # Kernels that read the network's constants through MCUGEN_READ_WEIGHT_* (mcugen_common.h), so they run where the
 # constants live in a separate flash address space (AVR).
-FLASH_CONSTANT_KERNELS = frozenset({"mcugen_fully_connected_s8"})
+FLASH_CONSTANT_KERNELS = frozenset({
+    "mcugen_conv2d_1ch_s8",
+    "mcugen_conv2d_s8",
+    "mcugen_depthwise_conv2d_s8",
+    "mcugen_fully_connected_s8",
+    "mcugen_lut_8bit",
+    "mcugen_lut_s8",
+})
+# Kernels that take no constant tensor (only activations and their params struct, which stays in RAM): they run
+# there as long as no input of their layer is a constant.
+ACTIVATION_ONLY_KERNELS = frozenset({"mcugen_avg_pool2d_s8", "mcugen_max_pool2d_s8", "mcugen_softmax_s8"})
 # AVR near reads (LPM) address 64 KB; an array past 32 KB is where avr-gcc's object size limit bites first.
 NEAR_FLASH_BYTES = 64 * 1024
 NEAR_ARRAY_BYTES = 32 * 1024
 
 
-def check_flash_constants(graph: Graph, choices: list[KernelChoice], board: Board) -> None:
+def check_flash_constants(graph: Graph, steps: list[Op], choices: list[KernelChoice], board: Board) -> None:
     """On a board whose constants stay in a separate flash address space, every layer's kernel must read them
-    with the flash accessors, and the constants must be within reach of near reads."""
+    with the flash accessors (or take none), and the constants must be within reach of near reads."""
     source = terminal(Path(graph.source).name or graph.name)
+    unready = set()
+    for op, choice in zip(steps, choices):
+        if choice.kernel in FLASH_CONSTANT_KERNELS:
+            continue
+        reads_constants = any(t >= 0 and graph.tensors[t].is_constant for t in op.inputs)
+        if choice.kernel not in ACTIVATION_ONLY_KERNELS or reads_constants:
+            unready.add(choice.kernel)
     problems = [f"  kernel {k} does not read constants from {board.arch} flash (program memory) yet"
-                for k in sorted({c.kernel for c in choices} - FLASH_CONSTANT_KERNELS)]
+                for k in sorted(unready)]
     constants = [t for t in graph.tensors if t.is_constant]
     for tensor in constants:
         if tensor.nbytes > NEAR_ARRAY_BYTES:

@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 
 import jinja2
 
+from mcugen.arches import Console
 from mcugen.boards import Board
 from mcugen.errors import BoardError, InternalError, McugenError
 from mcugen.sanitize import c_comment
@@ -40,14 +41,21 @@ def _cross_arch(board: Board):
     return arch
 
 
+def _console(board: Board) -> Console:
+    return board.architecture.consoles.get(board.console, Console())
+
+
 def cross_cflags(board: Board) -> tuple[str, ...]:
-    """Compile flags of a firmware build for `board` (without the common warning/standard flags)."""
-    return board.architecture.expand(_cross_arch(board).cflags, board.cpu_flags, _placeholders(board))
+    """Compile flags of a firmware build for `board` (without the common warning/standard flags), its console's
+    last."""
+    flags = (*_cross_arch(board).cflags, *_console(board).cflags)
+    return board.architecture.expand(flags, board.cpu_flags, _placeholders(board))
 
 
 def cross_ldflags(board: Board) -> tuple[str, ...]:
     """Link flags of a firmware build for `board`, before the sources (the linker script comes separately)."""
-    return board.architecture.expand(_cross_arch(board).ldflags, board.cpu_flags, _placeholders(board))
+    flags = (*_cross_arch(board).ldflags, *_console(board).ldflags)
+    return board.architecture.expand(flags, board.cpu_flags, _placeholders(board))
 
 
 def linker_script_path(board: Board) -> str | None:
@@ -141,7 +149,8 @@ def build_files(name: str, board: Board, c_sources: list[str], banner: str,
 
     emulator_command = ""
     if board.machine is not None:
-        emulator_command = " ".join(arch.emulator_command(board.machine, f"build-{board.name}/{name}.elf"))
+        emulator_command = " ".join(arch.emulator_command(board.machine, f"build-{board.name}/{name}.elf",
+                                                          uart=board.uart is not None))
     files["CMakeLists.txt"] = _render(
         "CMakeLists.txt.j2",
         **common,
@@ -173,11 +182,9 @@ def build_files(name: str, board: Board, c_sources: list[str], banner: str,
                 ram_bytes=ram_bytes,
                 vector_origin=board.machine.vector_origin if board.machine else None,
                 stack_heap_reserve=board.stack_reserve,
-                uart=board.machine.uart if board.machine else None,
             )
         if arch.startup:
-            files[arch.startup] = _render(arch.startup_template, **common,
-                                          uart=board.machine.uart if board.machine else None)
+            files[arch.startup] = _render(arch.startup_template, **common, uart=board.uart)
 
     if board.platformio is not None:
         framework = board.platformio.get("framework")

@@ -123,6 +123,8 @@ def _write_variant(tmp_path: Path, change: dict, name: str = "nano33ble") -> Pat
         ({"renode": {"platform": "x"}}, "renode", "exactly"),
         ({"aliases": [1]}, "aliases", "non-empty strings"),
         ({"kernels": ["tflm"]}, "kernels", "unknown backend"),
+        ({"console": "swo"}, "console", "not a console of arm"),
+        ({"console": "uart"}, "console", "needs a machine with a UART"),
     ],
 )
 def test_bad_board_file_names_file_and_field(tmp_path, change, field, words):

@@ -9,6 +9,7 @@ import pytest
 
 from mcugen.boards import get_board, load_boards
 from mcugen.emulate import build_firmware, build_host, firmware_size, qemu_command, run_host, run_qemu
+from mcugen.emulate.build import elf_symbols
 from mcugen.emulate import run as run_module
 from mcugen.errors import BoardError, ToolchainError
 from mcugen.targets import build_files
@@ -161,7 +162,7 @@ def test_verify_says_why_a_board_has_no_emulator():
                      inputs=1)
 
 
-@pytest.mark.parametrize("board_name", ["qemu-rv32imac", "uno"])
+@pytest.mark.parametrize("board_name", ["qemu-rv32imac", "uno", "stm32f4-discovery"])
 def test_semihosting_and_marker_runs_report_the_exit_status(tmp_path, board_name):
     board = get_board(board_name)
     if shutil.which(board.architecture.compiler) is None:
@@ -171,3 +172,31 @@ def test_semihosting_and_marker_runs_report_the_exit_status(tmp_path, board_name
     elf = build_firmware(project, board, tmp_path / "build")
     result = run_qemu(elf, board, timeout=30)
     assert (result.returncode, result.timed_out, result.lines[-1:]) == (3, False, ["bye"]), result
+
+
+def test_a_uart_console_board_runs_without_semihosting():
+    """The STM32F4 Discovery prints on USART2, as on the board and in Renode: QEMU's netduinoplus2 routes its second
+    serial port (USART2) to stdout, and the firmware links no semihosting."""
+    board = get_board("stm32f4-discovery")
+    assert board.console == "uart" and board.uart.base == 0x40004400
+    command = " ".join(qemu_command(board, "fw.elf"))
+    assert command == "qemu-system-arm -M netduinoplus2 -display none -monitor none -serial null -serial stdio " \
+                      "-kernel fw.elf"
+    files = build_files("tiny", board, ["src/main.c"], "test project")
+    toolchain = files["cmake/arm-none-eabi.cmake"]
+    assert "--specs=nosys.specs" in toolchain and "-Wl,--wrap=exit" in toolchain and "rdimon" not in toolchain
+    startup = files["src/platform/startup_cortexm.c"]
+    assert "initialise_monitor_handles" not in startup and "MCUGEN_REG(0x40004404u)" in startup
+
+
+@pytest.mark.emulator
+def test_a_fault_on_a_uart_console_board_ends_the_run_with_a_report(tmp_path):
+    board = get_board("stm32f4-discovery")
+    if shutil.which(board.architecture.compiler) is None:
+        pytest.skip(f"{board.architecture.compiler} missing")
+    main_c = "int main(void)\n{\n    return (int)*(volatile unsigned *)0xF0000000u;\n}\n"
+    elf = build_firmware(make_project(tmp_path, board.name, main_c=main_c), board, tmp_path / "build")
+    assert not any(s.name == "initialise_monitor_handles" for s in elf_symbols(elf, board))
+    result = run_qemu(elf, board, timeout=30)
+    assert result.lines == ["mcugen: fault: HardFault (exception 3)", "mcugen: FAIL"]
+    assert (result.returncode, result.timed_out) == (128 + 3, False)

@@ -1,7 +1,7 @@
 """Every DEV model end to end, with mcugen's portable kernels and with CMSIS-NN: bit-exact with TFLite Micro on
 the host build and in emulation, and warning-free (-Wall -Wextra -Werror) with host gcc and the cross compilers of
-Cortex-M3, M4F, M7, M33, M55 (Helium), rv32imc, and (where they fit) Cortex-M0+ on the micro:bit machine and the
-AVR boards."""
+Cortex-M3, M4F, M7, M33, M55 (Helium), rv32imc, the STM32F4 Discovery (console on its UART), and (where they fit)
+Cortex-M0+ on the micro:bit machine and the AVR boards."""
 
 import subprocess
 import sys
@@ -24,7 +24,10 @@ QEMU_RUNS = [
     ("qemu-m3", "portable", 5),
     ("qemu-m7", "portable", 5),
     ("qemu-m33", "portable", 5),
+    ("qemu-m55", "portable", 5),
     ("qemu-rv32imc", "portable", 5),
+    # Its console is USART2 (no semihosting): the UART console path, at the STM32F4's own addresses.
+    ("stm32f4-discovery", "portable", 5),
     ("qemu-m4", "cmsis-nn", VECTORS),
     ("qemu-m7", "cmsis-nn", 5),
     ("qemu-m33", "cmsis-nn", 5),
@@ -65,7 +68,7 @@ def test_bit_exact_in_qemu(path, board, kernels, count, tmp_path):
 SMALL_BOARDS = [
     ("qemu-m0", {"hello_world_int8", "micro_speech_int8", "mlperf_kws_dscnn_int8"}),
     ("uno", {"hello_world_int8"}),
-    ("mega2560", {"hello_world_int8"}),
+    ("mega2560", {"hello_world_int8", "micro_speech_int8"}),
 ]
 
 

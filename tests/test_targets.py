@@ -128,6 +128,26 @@ def test_platformio_ini_validates(tmp_path, board):
     assert "-ffp-contract=off" in config.get(section, "build_flags")
 
 
+@pytest.mark.parametrize("board", PIO_BOARDS, ids=lambda b: b.name)
+def test_platformio_ini_of_a_compiled_model_validates(tmp_path, board, model_path):
+    """The platformio.ini `mcugen build` writes for a real model (hello_world) is valid for every board that has a
+    PlatformIO environment, and its sources exist in the project."""
+    from mcugen.codegen import render_project
+    from mcugen.compiler import compile_model
+
+    compiled = compile_model(model_path("hello_world_int8"), board=board.name)
+    files = render_project(compiled, None, command="mcugen build")
+    config = _platformio_config(tmp_path, files["platformio.ini"])
+    assert config.warnings == []
+    assert config.envs() == [board.name]
+    section = f"env:{board.name}"
+    for key, value in board.platformio.items():
+        assert config.getraw(section, key) == value
+    for flag in config.get(section, "build_flags"):
+        if flag.startswith("-I"):
+            assert any(rel.startswith(flag[2:] + "/") for rel in files), flag
+
+
 def test_arduino_sketch_calls_the_selftest():
     sketch = _files("nano33ble")["src/main_arduino.cpp"]
     assert '#include "demo_selftest.h"' in sketch and "demo_selftest(print_line);" in sketch
@@ -259,3 +279,17 @@ def test_renode_files_name_what_renode_defines(tmp_path, board):
                        output=None, log=None, report=None, stdout=console, stderr=console)
     assert rc == 0, console.getvalue()
     assert "Create Terminal Tester" in stubs.read_text() and "Wait For Line On Uart" in stubs.read_text()
+
+
+@requires_renode_sources
+def test_a_uart_console_drives_the_uart_renode_watches():
+    """The STM32F4 Discovery's firmware prints on the UART at the address Renode's platform gives the UART its
+    script watches, so Renode can load the firmware QEMU runs (the resc says how)."""
+    board = get_board("stm32f4-discovery")
+    files = _files(board.name)
+    platform = re.search(r"LoadPlatformDescription @(\S+)", files["renode/demo.resc"]).group(1)
+    uart = board.renode.uart.removeprefix("sysbus.")
+    declared = "".join(path.read_text() for path in _repl_chain((RENODE / platform).resolve()))
+    address = re.search(rf"^{uart}: .*@ sysbus <(0x[0-9A-Fa-f]+)", declared, re.MULTILINE).group(1)
+    assert int(address, 16) == board.uart.base
+    assert "renode -e '$bin=@build-stm32f4-discovery/demo.elf' renode/demo.resc" in files["renode/demo.resc"]

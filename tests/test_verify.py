@@ -1,9 +1,15 @@
 """verify's comparison must be able to fail: a wrong expected byte is reported at its vector and index."""
 
 import numpy as np
+import pytest
+
+from conftest import requires_board
+from mcugen.boards import load_boards
 
 from mcugen.codegen import render_project, write_project
 from mcugen.compiler import compile_model
+from mcugen.emulate.run import no_emulator_reason
+from mcugen.errors import ToolchainError
 from mcugen.emulate import build_host, run_host
 from mcugen.golden import golden_vectors, make_inputs
 from mcugen.reference import run_reference
@@ -57,3 +63,29 @@ def test_reference_runs_the_tflm_interpreter():
     (out,), = run_reference(data, vectors, 1)
     expected = vectors[0][0].reshape(3, 2, 3, 2, 2).max(axis=(1, 3))
     assert np.array_equal(out.reshape(3, 3, 2), expected)
+
+
+def _board_param(board):
+    marks = [requires_board(board.name)] if board.machine is not None else []
+    return pytest.param(board, id=board.name, marks=marks)
+
+
+@pytest.mark.emulator
+@pytest.mark.parametrize("board", [_board_param(b) for b in load_boards().values()])
+def test_verify_runs_on_every_board_or_says_why_not(board, model_path, tmp_path):
+    """Every board with an emulator path verifies hello_world there (the host board natively); the others are
+    refused with the reason and what to use instead."""
+    path = model_path("hello_world_int8")
+    if board.machine is None and board.arch != "host":
+        with pytest.raises(ToolchainError) as refused:
+            verify_model(path, board=board.name, inputs=2, workdir=tmp_path)
+        message = str(refused.value)
+        assert f"board {board.name} has no emulator ({no_emulator_reason(board)})" in message
+        assert "use --host or a board with an emulator" in message
+        return
+    report = verify_model(path, board=board.name, inputs=2, workdir=tmp_path)
+    assert report.ok, report.summary() + "\n" + report.log[-2000:]
+    if board.arch == "host":
+        assert report.target == "host"
+    else:
+        assert report.target in ("qemu", board.architecture.emulator.binary)

@@ -6,7 +6,9 @@ How a run reports its result is part of the architecture description (mcugen/arc
   exit status is the firmware's.
 - "marker": the console is a UART the emulator prints (on stdout or stderr) and the emulator's own exit status
   means nothing (simavr always exits 0); the firmware ends with a marker line `mcugen: exit N` and stops the core,
-  and N is the run's exit status. A run without the marker line failed.
+  and N is the run's exit status. A run without the marker line failed. A board whose console is its machine's
+  UART (`console: uart`) reports this way on stdout; QEMU does not stop when the core does, so the run is ended
+  once the marker line has arrived.
 Every run has a timeout, so a hang is a failed run, never a stuck caller.
 """
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,7 +87,8 @@ def emulator_command(board: Board, elf: str | Path, extra_args: Sequence[str] = 
     """The command line that runs `elf` on `board`'s emulated machine."""
     if board.machine is None:
         raise _no_emulator(board)
-    return board.architecture.emulator_command(board.machine, str(elf), tuple(extra_args))
+    return board.architecture.emulator_command(board.machine, str(elf), tuple(extra_args),
+                                               uart=board.uart is not None)
 
 
 def _run(command: list[str], timeout: float) -> RunResult:
@@ -97,6 +101,31 @@ def _run(command: list[str], timeout: float) -> RunResult:
     return RunResult(
         done.stdout.decode("utf-8", "replace"), done.returncode, False, done.stderr.decode("utf-8", "replace")
     )
+
+
+def _run_until_marker(command: list[str], timeout: float, marker: str) -> RunResult:
+    """Run `command`, reading its stdout line by line, and stop it once a line starts with `marker` (or when
+    `timeout` seconds have passed)."""
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    expired = threading.Event()
+
+    def stop() -> None:
+        expired.set()
+        process.kill()
+
+    timer = threading.Timer(timeout, stop)
+    timer.start()
+    lines: list[str] = []
+    try:
+        for raw in process.stdout:
+            lines.append(raw.decode("utf-8", "replace"))
+            if _ANSI_RE.sub("", lines[-1]).startswith(marker):
+                process.terminate()
+                break
+        _, err = process.communicate()
+    finally:
+        timer.cancel()
+    return RunResult("".join(lines), process.returncode, expired.is_set(), err.decode("utf-8", "replace"))
 
 
 def read_marker(raw: RunResult, console: str, marker: str, line_end: str = "") -> RunResult:
@@ -126,6 +155,9 @@ def run_emulator(elf: str | Path, board: Board, timeout: float = 60, extra_args:
     if not Path(elf).is_file():
         raise ToolchainError(f"firmware not found: {elf}")
     emulator = board.architecture.emulator
+    if board.uart is not None:
+        raw = _run_until_marker(command, timeout, emulator.marker)
+        return read_marker(raw, "stdout", emulator.marker)
     raw = _run(command, timeout)
     if emulator.result == "marker":
         return read_marker(raw, emulator.console, emulator.marker, emulator.line_end)

@@ -40,13 +40,16 @@ extern "C" {
 /*
  * Reads of the network's constants (weights, biases, per-channel multipliers and shifts). On AVR they stay in
  * flash, a separate address space read with LPM (pgm_read_*, near: the first 64 KB); elsewhere they are plain
- * loads, so these macros cost nothing there.
+ * loads, so these macros cost nothing there. Both forms evaluate their argument once (`MCUGEN_READ_WEIGHT_S8(w++)`
+ * reads and advances, as `*w++` does). The params structs are not constants of this kind: they stay in RAM.
  */
 #if defined(__AVR__)
 #define MCUGEN_READ_WEIGHT_S8(p) ((int8_t)pgm_read_byte(p))
+#define MCUGEN_READ_WEIGHT_U8(p) ((uint8_t)pgm_read_byte(p))
 #define MCUGEN_READ_WEIGHT_S32(p) ((int32_t)pgm_read_dword(p))
 #else
 #define MCUGEN_READ_WEIGHT_S8(p) (*(p))
+#define MCUGEN_READ_WEIGHT_U8(p) (*(p))
 #define MCUGEN_READ_WEIGHT_S32(p) (*(p))
 #endif
 

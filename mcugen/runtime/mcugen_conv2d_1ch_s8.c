@@ -49,29 +49,31 @@ void mcugen_conv2d_1ch_s8(const mcugen_conv2d_1ch_params *params, const int32_t 
                     const int8_t *w1 = w0 + filter_size;
                     const int8_t *w2 = w1 + filter_size;
                     const int8_t *w3 = w2 + filter_size;
-                    int32_t acc[4] = {bias[out_channel], bias[out_channel + 1], bias[out_channel + 2],
-                                      bias[out_channel + 3]};
+                    int32_t acc[4] = {
+                        MCUGEN_READ_WEIGHT_S32(bias + out_channel), MCUGEN_READ_WEIGHT_S32(bias + out_channel + 1),
+                        MCUGEN_READ_WEIGHT_S32(bias + out_channel + 2), MCUGEN_READ_WEIGHT_S32(bias + out_channel + 3)};
                     for (const int8_t *x = window; x < window_end; ++x) {
                         const int32_t value = *x;
-                        acc[0] += *w0++ * value;
-                        acc[1] += *w1++ * value;
-                        acc[2] += *w2++ * value;
-                        acc[3] += *w3++ * value;
+                        acc[0] += MCUGEN_READ_WEIGHT_S8(w0++) * value;
+                        acc[1] += MCUGEN_READ_WEIGHT_S8(w1++) * value;
+                        acc[2] += MCUGEN_READ_WEIGHT_S8(w2++) * value;
+                        acc[3] += MCUGEN_READ_WEIGHT_S8(w3++) * value;
                     }
                     for (int32_t k = 0; k < 4; ++k) {
-                        *output++ = mcugen_requantize_s8(acc[k], multipliers[out_channel + k],
-                                                         shifts[out_channel + k], output_offset, activation_min,
-                                                         activation_max);
+                        *output++ = mcugen_requantize_s8(acc[k], MCUGEN_READ_WEIGHT_S32(multipliers + out_channel + k),
+                                                         MCUGEN_READ_WEIGHT_S32(shifts + out_channel + k),
+                                                         output_offset, activation_min, activation_max);
                     }
                 }
                 for (; out_channel < output_depth; ++out_channel) {
                     const int8_t *w = filter + out_channel * filter_size;
-                    int32_t acc = bias[out_channel];
+                    int32_t acc = MCUGEN_READ_WEIGHT_S32(bias + out_channel);
                     for (int32_t i = 0; i < filter_size; ++i) {
-                        acc += w[i] * window[i];
+                        acc += MCUGEN_READ_WEIGHT_S8(w + i) * window[i];
                     }
-                    *output++ = mcugen_requantize_s8(acc, multipliers[out_channel], shifts[out_channel],
-                                                     output_offset, activation_min, activation_max);
+                    *output++ = mcugen_requantize_s8(acc, MCUGEN_READ_WEIGHT_S32(multipliers + out_channel),
+                                                     MCUGEN_READ_WEIGHT_S32(shifts + out_channel), output_offset,
+                                                     activation_min, activation_max);
                 }
             }
         }

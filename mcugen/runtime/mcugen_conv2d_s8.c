@@ -49,10 +49,10 @@ static inline void mcugen_conv2d_dot4(int32_t *acc, const int8_t *input, const i
             const int8_t *w3 = w2 + filter_size;
             while (x < x_end) {
                 const int32_t value = *x++ + x_offset;
-                acc0 += *w0++ * value;
-                acc1 += *w1++ * value;
-                acc2 += *w2++ * value;
-                acc3 += *w3++ * value;
+                acc0 += MCUGEN_READ_WEIGHT_S8(w0++) * value;
+                acc1 += MCUGEN_READ_WEIGHT_S8(w1++) * value;
+                acc2 += MCUGEN_READ_WEIGHT_S8(w2++) * value;
+                acc3 += MCUGEN_READ_WEIGHT_S8(w3++) * value;
             }
             x_run += window->input_run_step;
             w_run += window->filter_run_step;
@@ -73,7 +73,7 @@ static inline int32_t mcugen_conv2d_dot1(int32_t acc, const int8_t *input, const
         const int8_t *w_run = filter + row * window->filter_row_step;
         for (int32_t run = 0; run < window->runs; ++run) {
             for (int32_t i = 0; i < window->run_length; ++i) {
-                acc += w_run[i] * (x_run[i] + x_offset);
+                acc += MCUGEN_READ_WEIGHT_S8(w_run + i) * (x_run[i] + x_offset);
             }
             x_run += window->input_run_step;
             w_run += window->filter_run_step;
@@ -142,7 +142,7 @@ void mcugen_conv2d_s8(const mcugen_conv2d_params *params, const int32_t *multipl
                         const int8_t *weights = filter + out_channel * filter_size + first_tap;
                         int32_t acc[4];
                         for (int32_t k = 0; k < 4; ++k) {
-                            acc[k] = start[out_channel + k];
+                            acc[k] = MCUGEN_READ_WEIGHT_S32(start + out_channel + k);
                         }
                         if (inside) {
                             mcugen_conv2d_dot4(acc, group_input, weights, filter_size, &window, 0);
@@ -150,17 +150,20 @@ void mcugen_conv2d_s8(const mcugen_conv2d_params *params, const int32_t *multipl
                             mcugen_conv2d_dot4(acc, group_input, weights, filter_size, &window, input_offset);
                         }
                         for (int32_t k = 0; k < 4; ++k) {
-                            *output++ = mcugen_requantize_s8(acc[k], multipliers[out_channel + k],
-                                                             shifts[out_channel + k], output_offset, activation_min,
-                                                             activation_max);
+                            const int32_t channel = out_channel + k;
+                            *output++ = mcugen_requantize_s8(acc[k], MCUGEN_READ_WEIGHT_S32(multipliers + channel),
+                                                             MCUGEN_READ_WEIGHT_S32(shifts + channel), output_offset,
+                                                             activation_min, activation_max);
                         }
                     }
                     for (; out_channel < group_end; ++out_channel) {
                         const int8_t *weights = filter + out_channel * filter_size + first_tap;
-                        const int32_t acc = mcugen_conv2d_dot1(start[out_channel], group_input, weights, &window,
-                                                               inside ? 0 : input_offset);
-                        *output++ = mcugen_requantize_s8(acc, multipliers[out_channel], shifts[out_channel],
-                                                         output_offset, activation_min, activation_max);
+                        const int32_t first = MCUGEN_READ_WEIGHT_S32(start + out_channel);
+                        const int32_t acc =
+                            mcugen_conv2d_dot1(first, group_input, weights, &window, inside ? 0 : input_offset);
+                        *output++ = mcugen_requantize_s8(acc, MCUGEN_READ_WEIGHT_S32(multipliers + out_channel),
+                                                         MCUGEN_READ_WEIGHT_S32(shifts + out_channel), output_offset,
+                                                         activation_min, activation_max);
                     }
                 }
             }

@@ -34,10 +34,10 @@ static inline void mcugen_depthwise_dot4(int32_t *acc, const int8_t *input, cons
         const int8_t *x = input + row * window->input_row_step;
         const int8_t *w = filter + row * window->filter_row_step;
         for (int32_t col = 0; col < window->cols; ++col) {
-            acc0 += w[0] * (x[0] + x_offset);
-            acc1 += w[1] * (x[1] + x_offset);
-            acc2 += w[2] * (x[2] + x_offset);
-            acc3 += w[3] * (x[3] + x_offset);
+            acc0 += MCUGEN_READ_WEIGHT_S8(w + 0) * (x[0] + x_offset);
+            acc1 += MCUGEN_READ_WEIGHT_S8(w + 1) * (x[1] + x_offset);
+            acc2 += MCUGEN_READ_WEIGHT_S8(w + 2) * (x[2] + x_offset);
+            acc3 += MCUGEN_READ_WEIGHT_S8(w + 3) * (x[3] + x_offset);
             x += window->input_col_step;
             w += window->filter_col_step;
         }
@@ -56,7 +56,7 @@ static inline int32_t mcugen_depthwise_dot1(int32_t acc, const int8_t *input, co
         const int8_t *x = input + row * window->input_row_step;
         const int8_t *w = filter + row * window->filter_row_step;
         for (int32_t col = 0; col < window->cols; ++col) {
-            acc += *w * (*x + x_offset);
+            acc += MCUGEN_READ_WEIGHT_S8(w) * (*x + x_offset);
             x += window->input_col_step;
             w += window->filter_col_step;
         }
@@ -113,7 +113,7 @@ void mcugen_depthwise_conv2d_s8(const mcugen_depthwise_conv2d_params *params, co
                 for (; channel < blocked; channel += 4) {
                     int32_t acc[4];
                     for (int32_t k = 0; k < 4; ++k) {
-                        acc[k] = start[channel + k];
+                        acc[k] = MCUGEN_READ_WEIGHT_S32(start + channel + k);
                     }
                     if (inside) {
                         mcugen_depthwise_dot4(acc, pixel + channel, taps + channel, &window, 0);
@@ -121,14 +121,17 @@ void mcugen_depthwise_conv2d_s8(const mcugen_depthwise_conv2d_params *params, co
                         mcugen_depthwise_dot4(acc, pixel + channel, taps + channel, &window, input_offset);
                     }
                     for (int32_t k = 0; k < 4; ++k) {
-                        *output++ = mcugen_requantize_s8(acc[k], multipliers[channel + k], shifts[channel + k],
-                                                         output_offset, activation_min, activation_max);
+                        *output++ = mcugen_requantize_s8(acc[k], MCUGEN_READ_WEIGHT_S32(multipliers + channel + k),
+                                                         MCUGEN_READ_WEIGHT_S32(shifts + channel + k), output_offset,
+                                                         activation_min, activation_max);
                     }
                 }
                 for (; channel < output_depth; ++channel) {
-                    const int32_t acc = mcugen_depthwise_dot1(start[channel], pixel + channel / depth_multiplier,
-                                                              taps + channel, &window, inside ? 0 : input_offset);
-                    *output++ = mcugen_requantize_s8(acc, multipliers[channel], shifts[channel], output_offset,
+                    const int32_t first = MCUGEN_READ_WEIGHT_S32(start + channel);
+                    const int32_t acc = mcugen_depthwise_dot1(first, pixel + channel / depth_multiplier, taps + channel,
+                                                              &window, inside ? 0 : input_offset);
+                    *output++ = mcugen_requantize_s8(acc, MCUGEN_READ_WEIGHT_S32(multipliers + channel),
+                                                     MCUGEN_READ_WEIGHT_S32(shifts + channel), output_offset,
                                                      activation_min, activation_max);
                 }
             }
