@@ -1,0 +1,71 @@
+"""Test models for the data-movement ops SPLIT, SPLIT_V, PACK, UNPACK, GATHER and the space/depth/batch
+rearrangements, built with tests/modelgen.py's flatbuffer builder."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from modelgen import single_op_model
+
+from mcugen.verify import verify_model
+
+SCALE = 0.05
+
+
+def assert_bit_exact(model: bytes, board: str = "host") -> None:
+    """Three inputs through the compiled model (portable kernels on the host) agree with TFLite Micro."""
+    report = verify_model(model, board=board, inputs=3, seed=1, kernels="portable" if board == "host" else "auto")
+    assert report.ok, report.summary() + "\n" + report.log[-2000:]
+
+
+def _zp(dtype: str) -> int:
+    return 0 if dtype == "int16" else -5
+
+
+def _tensor(name: str, shape, dtype: str = "int8") -> dict:
+    return dict(name=name, shape=tuple(shape), dtype=dtype, scale=SCALE, zero_point=_zp(dtype))
+
+
+def split_model(shape, axis: int, count: int, dtype: str = "int8") -> bytes:
+    rank = len(shape)
+    a = axis + rank if axis < 0 else axis
+    out = list(shape)
+    out[a] //= count
+    return single_op_model(
+        "SPLIT", [dict(name="axis", shape=(1,), dtype="int32", data=np.asarray([axis])), _tensor("x", shape, dtype)],
+        [_tensor(f"y{i}", out, dtype) for i in range(count)], num_splits=count)
+
+
+def split_v_model(shape, axis: int, sizes: Sequence[int], dtype: str = "int8", rest: int | None = None) -> bytes:
+    """`rest`: position of size_splits written as -1."""
+    rank = len(shape)
+    a = axis + rank if axis < 0 else axis
+    outs = []
+    for i, n in enumerate(sizes):
+        out = list(shape)
+        out[a] = n
+        outs.append(_tensor(f"y{i}", out, dtype))
+    given = [-1 if i == rest else n for i, n in enumerate(sizes)]
+    return single_op_model(
+        "SPLIT_V", [_tensor("x", shape, dtype), dict(name="sizes", shape=(len(sizes),), dtype="int32",
+                                                      data=np.asarray(given)),
+                    dict(name="axis", shape=(1,), dtype="int32", data=np.asarray([axis]))],
+        outs, num_splits=len(sizes))
+
+
+def pack_model(shape, count: int, axis: int, dtype: str = "int8") -> bytes:
+    rank = len(shape) + 1
+    a = axis + rank if axis < 0 else axis
+    out = list(shape)
+    out.insert(a, count)
+    return single_op_model("PACK", [_tensor(f"x{i}", shape, dtype) for i in range(count)], [_tensor("y", out, dtype)],
+                           values_count=count, axis=axis)
+
+
+def unpack_model(shape, axis: int, dtype: str = "int8") -> bytes:
+    rank = len(shape)
+    a = axis + rank if axis < 0 else axis
+    out = [n for d, n in enumerate(shape) if d != a]
+    return single_op_model("UNPACK", [_tensor("x", shape, dtype)],
+                           [_tensor(f"y{i}", out, dtype) for i in range(shape[a])], num=shape[a], axis=axis)
