@@ -69,3 +69,15 @@ def unpack_model(shape, axis: int, dtype: str = "int8") -> bytes:
     out = [n for d, n in enumerate(shape) if d != a]
     return single_op_model("UNPACK", [_tensor("x", shape, dtype)],
                            [_tensor(f"y{i}", out, dtype) for i in range(shape[a])], num=shape[a], axis=axis)
+
+
+def gather_model(shape, indices: np.ndarray, axis: int, batch_dims: int = 0, dtype: str = "int8",
+                 index_dtype: str = "int32") -> bytes:
+    rank = len(shape)
+    a = axis + rank if axis < 0 else axis
+    bd = batch_dims + indices.ndim if batch_dims < 0 else batch_dims
+    out = [*shape[:a], *indices.shape[bd:], *shape[a + 1:]]
+    return single_op_model(
+        "GATHER", [_tensor("x", shape, dtype), dict(name="indices", shape=indices.shape, dtype=index_dtype,
+                                                   data=indices)],
+        [_tensor("y", out, dtype)], axis=axis, batch_dims=batch_dims)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import requires_arm
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-import pytest
 from modelgen_moves import assert_bit_exact, split_model, split_v_model
 
 SETTINGS = settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -37,8 +37,8 @@ def test_split_v_random(data, dtype):
 def test_split_v_refuses_wrong_sizes():
     from mcugen.compiler import compile_model
     from mcugen.errors import UnsupportedModelError
-    from modelgen import single_op_model
     import numpy as np
+    from modelgen import single_op_model
 
     model = single_op_model("SPLIT_V", [dict(name="x", shape=(4, 2)),
                                         dict(name="sizes", shape=(2,), dtype="int32", data=np.asarray([3, 1])),
