@@ -81,3 +81,13 @@ def gather_model(shape, indices: np.ndarray, axis: int, batch_dims: int = 0, dty
         "GATHER", [_tensor("x", shape, dtype), dict(name="indices", shape=indices.shape, dtype=index_dtype,
                                                    data=indices)],
         [_tensor("y", out, dtype)], axis=axis, batch_dims=batch_dims)
+
+
+def depth_space_model(kind: str, shape, block: int, dtype: str = "int8") -> bytes:
+    """DEPTH_TO_SPACE or SPACE_TO_DEPTH of an NHWC `shape`."""
+    n, h, w, c = shape
+    if kind == "DEPTH_TO_SPACE":
+        out = (n, h * block, w * block, c // (block * block))
+    else:
+        out = (n, h // block, w // block, c * block * block)
+    return single_op_model(kind, [_tensor("x", shape, dtype)], [_tensor("y", out, dtype)], block_size=block)
