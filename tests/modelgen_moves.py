@@ -3,6 +3,7 @@ rearrangements, built with tests/modelgen.py's flatbuffer builder."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -91,3 +92,19 @@ def depth_space_model(kind: str, shape, block: int, dtype: str = "int8") -> byte
     else:
         out = (n, h // block, w // block, c * block * block)
     return single_op_model(kind, [_tensor("x", shape, dtype)], [_tensor("y", out, dtype)], block_size=block)
+
+
+def batch_space_model(kind: str, shape, block: Sequence[int], edges: Sequence[Sequence[int]], zero_point: int = -5
+                      ) -> bytes:
+    """BATCH_TO_SPACE_ND (edges: crops) or SPACE_TO_BATCH_ND (edges: paddings) of an int8 3-D or 4-D `shape`."""
+    n, spatial, c = shape[0], list(shape[1:-1]), shape[-1]
+    blocks = math.prod(block)
+    if kind == "BATCH_TO_SPACE_ND":
+        out = [n // blocks, *(s * b - sum(e) for s, b, e in zip(spatial, block, edges)), c]
+    else:
+        out = [n * blocks, *((s + sum(e)) // b for s, b, e in zip(spatial, block, edges)), c]
+    return single_op_model(
+        kind, [dict(name="x", shape=tuple(shape), scale=SCALE, zero_point=zero_point),
+               dict(name="block", shape=(len(block),), dtype="int32", data=np.asarray(block)),
+               dict(name="edges", shape=(len(block), 2), dtype="int32", data=np.asarray(edges).reshape(-1, 2))],
+        [dict(name="y", shape=tuple(out), scale=SCALE, zero_point=zero_point)])
