@@ -108,3 +108,15 @@ def batch_space_model(kind: str, shape, block: Sequence[int], edges: Sequence[Se
                dict(name="block", shape=(len(block),), dtype="int32", data=np.asarray(block)),
                dict(name="edges", shape=(len(block), 2), dtype="int32", data=np.asarray(edges).reshape(-1, 2))],
         [dict(name="y", shape=tuple(out), scale=SCALE, zero_point=zero_point)])
+
+
+def resize_model(kind: str, shape, size: Sequence[int], align_corners: bool = False,
+                 half_pixel_centers: bool = False, dtype: str = "int8", zero_point: int = -5) -> bytes:
+    """RESIZE_NEAREST_NEIGHBOR or RESIZE_BILINEAR of an NHWC `shape` to `size` (height, width)."""
+    zp = 0 if dtype == "int16" else zero_point
+    n, _, _, c = shape
+    return single_op_model(
+        kind, [dict(name="x", shape=tuple(shape), dtype=dtype, scale=SCALE, zero_point=zp),
+               dict(name="size", shape=(2,), dtype="int32", data=np.asarray(size))],
+        [dict(name="y", shape=(n, *size, c), dtype=dtype, scale=SCALE, zero_point=zp)],
+        align_corners=align_corners, half_pixel_centers=half_pixel_centers)
