@@ -10,14 +10,10 @@ with 20 fraction bits and rounds half away from zero, as TFLite Micro does.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import numpy as np
-
 from mcugen.ir import Graph, Op
 from mcugen.kernels.base import KernelBinding, binding
 from mcugen.ops.base import OpLowering, operand, register, result
-from mcugen.ops.resize_nearest_neighbor import INPUT, resize_problems
+from mcugen.ops.resize_nearest_neighbor import INPUT, ResizeLayer, emit_resize, resize_problems
 
 ONE = 1 << 10  # 1.0 in 10 fraction bits
 
@@ -43,16 +39,6 @@ def bilinear_table(input_size: int, output_size: int, align_corners: bool, half_
     return table
 
 
-@dataclass(frozen=True)
-class ResizeBilinearLayer:
-    batches: int
-    input_hw: tuple[int, int]
-    output_hw: tuple[int, int]
-    channels: int
-    rows: tuple[int, ...]
-    cols: tuple[int, ...]
-
-
 @register
 class ResizeBilinear(OpLowering):
     kind = "RESIZE_BILINEAR"
@@ -63,11 +49,11 @@ class ResizeBilinear(OpLowering):
         # TFLite Micro blends the stored int8 values and does not rescale, so the quantization may differ
         return resize_problems(op, graph, ("int8",))
 
-    def prepare(self, op: Op, graph: Graph) -> ResizeBilinearLayer:
+    def prepare(self, op: Op, graph: Graph) -> ResizeLayer:
         x, y = operand(op, graph, INPUT), result(op, graph)
         corners, half = bool(op.options.align_corners), bool(op.options.half_pixel_centers)
-        return ResizeBilinearLayer(
-            x.shape[0], (x.shape[1], x.shape[2]), (y.shape[1], y.shape[2]), x.shape[3],
+        return ResizeLayer(
+            x.shape[0], (x.shape[1], x.shape[2]), (y.shape[1], y.shape[2]), x.shape[3] * x.itemsize,
             tuple(bilinear_table(x.shape[1], y.shape[1], corners, half)),
             tuple(bilinear_table(x.shape[2], y.shape[2], corners, half)))
 
@@ -77,15 +63,8 @@ class ResizeBilinearPortable(KernelBinding):
     kind = "RESIZE_BILINEAR"
     backend = "portable"
 
-    def kernel_name(self, op: Op, layer: ResizeBilinearLayer) -> str:
+    def kernel_name(self, op: Op, layer: ResizeLayer) -> str:
         return "mcugen_resize_bilinear_s8"
 
-    def emit(self, op: Op, layer: ResizeBilinearLayer, emit) -> None:
-        emit.kernel("mcugen_resize_bilinear_s8")
-        params = emit.params("mcugen_resize_bilinear_params", {
-            "batches": layer.batches, "input_height": layer.input_hw[0], "input_width": layer.input_hw[1],
-            "output_height": layer.output_hw[0], "output_width": layer.output_hw[1], "channels": layer.channels})
-        rows = emit.const("rows", np.asarray(layer.rows, dtype=np.int32), "int32_t")
-        cols = emit.const("cols", np.asarray(layer.cols, dtype=np.int32), "int32_t")
-        emit.call("mcugen_resize_bilinear_s8", params, rows, cols, emit.tensor(op.inputs[INPUT]),
-                  emit.tensor(op.outputs[0]))
+    def emit(self, op: Op, layer: ResizeLayer, emit) -> None:
+        emit_resize(op, layer, emit, "mcugen_resize_bilinear_s8", "mcugen_resize_bilinear_params", "channels")

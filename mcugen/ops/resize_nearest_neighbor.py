@@ -61,13 +61,28 @@ def resize_problems(op: Op, graph: Graph, dtypes: tuple[str, ...]) -> list[str]:
 
 
 @dataclass(frozen=True)
-class ResizeNearestLayer:
+class ResizeLayer:
+    """A prepared resize: shapes and the per-row and per-column tables its kernel reads."""
+
     batches: int
     input_hw: tuple[int, int]
     output_hw: tuple[int, int]
-    pixel_bytes: int
+    pixel_bytes: int  # channels * element size
     rows: tuple[int, ...]
     cols: tuple[int, ...]
+
+
+def emit_resize(op: Op, layer: ResizeLayer, emit, kernel: str, params_type: str, depth_field: str) -> None:
+    """The call shared by the resize kernels: params, row table, column table, input, output."""
+    if math.prod(layer.output_hw) == 0:
+        return
+    emit.kernel(kernel)
+    params = emit.params(params_type, {
+        "batches": layer.batches, "input_height": layer.input_hw[0], "input_width": layer.input_hw[1],
+        "output_height": layer.output_hw[0], "output_width": layer.output_hw[1], depth_field: layer.pixel_bytes})
+    rows = emit.const("rows", np.asarray(layer.rows, dtype=np.int32), "int32_t")
+    cols = emit.const("cols", np.asarray(layer.cols, dtype=np.int32), "int32_t")
+    emit.call(kernel, params, rows, cols, emit.tensor(op.inputs[INPUT]), emit.tensor(op.outputs[0]))
 
 
 @register
@@ -80,10 +95,10 @@ class ResizeNearestNeighbor(OpLowering):
         return resize_problems(op, graph, ("int8", "int16")) or require_same_quantization(
             operand(op, graph, INPUT), result(op, graph))
 
-    def prepare(self, op: Op, graph: Graph) -> ResizeNearestLayer:
+    def prepare(self, op: Op, graph: Graph) -> ResizeLayer:
         x, y = operand(op, graph, INPUT), result(op, graph)
         corners, half = bool(op.options.align_corners), bool(op.options.half_pixel_centers)
-        return ResizeNearestLayer(
+        return ResizeLayer(
             x.shape[0], (x.shape[1], x.shape[2]), (y.shape[1], y.shape[2]), x.shape[3] * x.itemsize,
             tuple(nearest_sources(x.shape[1], y.shape[1], corners, half)),
             tuple(nearest_sources(x.shape[2], y.shape[2], corners, half)))
@@ -94,18 +109,8 @@ class ResizeNearestNeighborPortable(KernelBinding):
     kind = "RESIZE_NEAREST_NEIGHBOR"
     backend = "portable"
 
-    def kernel_name(self, op: Op, layer: ResizeNearestLayer) -> str:
+    def kernel_name(self, op: Op, layer: ResizeLayer) -> str:
         return "mcugen_resize_nearest"
 
-    def emit(self, op: Op, layer: ResizeNearestLayer, emit) -> None:
-        if math.prod(layer.output_hw) == 0:
-            return
-        emit.kernel("mcugen_resize_nearest")
-        params = emit.params("mcugen_resize_nearest_params", {
-            "batches": layer.batches, "input_height": layer.input_hw[0], "input_width": layer.input_hw[1],
-            "output_height": layer.output_hw[0], "output_width": layer.output_hw[1],
-            "pixel_bytes": layer.pixel_bytes})
-        rows = emit.const("rows", np.asarray(layer.rows, dtype=np.int32), "int32_t")
-        cols = emit.const("cols", np.asarray(layer.cols, dtype=np.int32), "int32_t")
-        emit.call("mcugen_resize_nearest", params, rows, cols, emit.tensor(op.inputs[INPUT]),
-                  emit.tensor(op.outputs[0]))
+    def emit(self, op: Op, layer: ResizeLayer, emit) -> None:
+        emit_resize(op, layer, emit, "mcugen_resize_nearest", "mcugen_resize_nearest_params", "pixel_bytes")
