@@ -7,7 +7,7 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-from modelgen import single_op_model
+from modelgen import ModelBuilder, single_op_model
 
 from mcugen.verify import verify_model
 
@@ -120,3 +120,22 @@ def resize_model(kind: str, shape, size: Sequence[int], align_corners: bool = Fa
                dict(name="size", shape=(2,), dtype="int32", data=np.asarray(size))],
         [dict(name="y", shape=(n, *size, c), dtype=dtype, scale=SCALE, zero_point=zp)],
         align_corners=align_corners, half_pixel_centers=half_pixel_centers)
+
+
+def gather_by_argmax_model(batches: int, count: int, size: int, inner: Sequence[int], batch_dims: int = 0,
+                           constant_params: bool = False, seed: int = 0) -> bytes:
+    """GATHER by indices computed while running: the ARG_MAX over the last axis of scores [batches, count, size]
+    picks rows of params ([batches, size, *inner] with batch_dims 1, else [size, *inner], axis batch_dims)."""
+    b = ModelBuilder("gather by argmax")
+    scores = b.add_tensor("scores", (batches, count, size), scale=SCALE, zero_point=3)
+    axis = b.add_tensor("axis", (1,), dtype="int32", data=np.asarray([2]))
+    indices = b.add_tensor("indices", (batches, count), dtype="int32")
+    params_shape = (batches, size, *inner) if batch_dims else (size, *inner)
+    data = np.random.default_rng(seed).integers(-128, 128, params_shape) if constant_params else None
+    params = b.add_tensor("params", params_shape, scale=SCALE, zero_point=-5, data=data)
+    y = b.add_tensor("y", (batches, count, *inner), scale=SCALE, zero_point=-5)
+    b.add_op("ARG_MAX", [scores, axis], [indices], output_type="INT32")
+    b.add_op("GATHER", [params, indices], [y], axis=batch_dims, batch_dims=batch_dims)
+    b.inputs = [scores] if constant_params else [scores, params]
+    b.outputs = [y]
+    return b.build()

@@ -1,4 +1,4 @@
-"""GATHER (int8) by constant int32 indices: random shapes, axes and batch_dims, bit-exact with
+"""GATHER (int8) by constant int32 indices and by indices computed while running (by ARG_MAX): random shapes, axes and batch_dims, bit-exact with
 TFLite Micro."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import pytest
 from conftest import requires_arm
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from modelgen_moves import assert_bit_exact, gather_model
+from modelgen_moves import assert_bit_exact, gather_by_argmax_model, gather_model
 
 SETTINGS = settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -27,6 +27,13 @@ def test_gather_random(data):
     assert_bit_exact(gather_model(shape, indices, axis - rank if data.draw(st.booleans()) else axis, batch_dims))
 
 
+@SETTINGS
+@given(batches=st.integers(1, 3), count=st.integers(1, 4), size=st.integers(1, 5),
+       inner=st.lists(st.integers(1, 3), max_size=2), batch_dims=st.integers(0, 1), constant_params=st.booleans())
+def test_gather_runtime_indices_random(batches, count, size, inner, batch_dims, constant_params):
+    assert_bit_exact(gather_by_argmax_model(batches, count, size, inner, batch_dims, constant_params))
+
+
 def test_gather_refuses_indices_out_of_range():
     from mcugen.compiler import compile_model
     from mcugen.errors import UnsupportedModelError
@@ -42,3 +49,4 @@ def test_gather_refuses_indices_out_of_range():
 def test_gather_on_qemu_m4():
     assert_bit_exact(gather_model((2, 5, 3), np.asarray([4, 0, 1, 2]), 1), "qemu-m4")
     assert_bit_exact(gather_model((2, 4, 3), np.asarray([[3, 1], [0, 0]]), 1, batch_dims=1), "qemu-m4")
+    assert_bit_exact(gather_by_argmax_model(2, 3, 4, [5], batch_dims=1), "qemu-m4")
