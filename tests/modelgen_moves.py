@@ -139,3 +139,28 @@ def gather_by_argmax_model(batches: int, count: int, size: int, inner: Sequence[
     b.inputs = [scores] if constant_params else [scores, params]
     b.outputs = [y]
     return b.build()
+
+
+def computed_concatenation_model(rows: Sequence[int], channels: int, batches: int = 1, seed: int = 0) -> bytes:
+    """CONCATENATION along axis 1 of [batches, r, channels] tensors each computed by an ADD of a graph input and a
+    constant; the result feeds one more ADD. The concatenation's inputs are ordinary activations, so it can be
+    written in place when every slice is contiguous and aligned."""
+    rng = np.random.default_rng(seed)
+    b = ModelBuilder("computed concatenation")
+    pieces, graph_inputs = [], []
+    for k, r in enumerate(rows):
+        x = b.add_tensor(f"x{k}", (batches, r, channels), scale=SCALE, zero_point=2)
+        c = b.add_tensor(f"c{k}", (batches, r, channels), scale=SCALE, zero_point=-1,
+                         data=rng.integers(-128, 128, (batches, r, channels)))
+        piece = b.add_tensor(f"piece{k}", (batches, r, channels), scale=2 * SCALE, zero_point=-5)
+        b.add_op("ADD", [x, c], [piece])
+        pieces.append(piece)
+        graph_inputs.append(x)
+    joined = b.add_tensor("joined", (batches, sum(rows), channels), scale=2 * SCALE, zero_point=-5)
+    b.add_op("CONCATENATION", pieces, [joined], axis=1)
+    bias = b.add_tensor("bias", (1, 1, channels), scale=SCALE, zero_point=0,
+                        data=rng.integers(-128, 128, (1, 1, channels)))
+    y = b.add_tensor("y", (batches, sum(rows), channels), scale=3 * SCALE, zero_point=4)
+    b.add_op("ADD", [joined, bias], [y])
+    b.inputs, b.outputs = graph_inputs, [y]
+    return b.build()
