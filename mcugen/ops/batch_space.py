@@ -3,19 +3,17 @@
 Both take 3-D [batch, height, channels] or 4-D NHWC tensors, as TFLite Micro does. Batch b' = (i * block_w + j)
 * batch + b of the batched tensor holds the pixels (h * block_h + i, w * block_w + j) of image b of the spatial
 one, less the crops (BATCH_TO_SPACE_ND) or beyond the paddings (SPACE_TO_BATCH_ND). Each (i, j) is one strided
-copy. SPACE_TO_BATCH_ND fills its padding with 0, not the zero point: that is what TFLite Micro writes.
+copy. SPACE_TO_BATCH_ND is refused when it pads: TFLite Micro fills the padding from a parameter it never sets
+(whatever its persistent buffer held: 0, -8, -17... from one run to the next), so no result there can be bit-exact.
 """
 
 from __future__ import annotations
-
-import math
 
 from mcugen.ir import Graph, Op, Tensor
 from mcugen.kernels.base import binding
 from mcugen.ops.base import OpLowering, operand, register, result
 from mcugen.ops.layout import (
     Copy,
-    Fill,
     MoveLayer,
     MovePortable,
     constant_ints,
@@ -24,7 +22,6 @@ from mcugen.ops.layout import (
 )
 
 INPUT, BLOCK, CROPS = 0, 1, 2  # SPACE_TO_BATCH_ND's third input is its paddings
-PAD_VALUE = 0  # TFLite Micro pads with 0 whatever the zero point
 
 
 def _as_4d(shape) -> tuple[int, int, int, int]:
@@ -146,17 +143,21 @@ class SpaceToBatchNd(OpLowering):
     input_count = (3, 3)
 
     def check(self, op: Op, graph: Graph) -> list[str]:
-        return _problems(op, graph, "paddings", _space_to_batch_shape)
+        problems = _problems(op, graph, "paddings", _space_to_batch_shape)
+        if problems:
+            return problems
+        _, paddings, _ = _parameters(op, graph, "paddings")
+        if any(sum(p) for p in paddings):
+            return [f"paddings {paddings} are not all 0: TFLite Micro pads with a value it never initialises, so "
+                    "its results cannot be reproduced; pad with PAD (or PADV2) before the op instead"]
+        return []
 
     def prepare(self, op: Op, graph: Graph) -> MoveLayer:
         x, y = operand(op, graph, INPUT), result(op, graph)
-        block, paddings, _ = _parameters(op, graph, "paddings")
-        moves: list = []
-        if any(sum(p) for p in paddings):
-            moves.append(Fill(op.outputs[0], math.prod(y.shape), PAD_VALUE))
-        moves += _block_copies(op.outputs[0], _as_4d(y.shape), op.inputs[INPUT], _as_4d(x.shape), block,
-                               (paddings[0][0], paddings[1][0]), False)
-        return MoveLayer(tuple(moves), x.itemsize)
+        block, _, _ = _parameters(op, graph, "paddings")
+        copies = _block_copies(op.outputs[0], _as_4d(y.shape), op.inputs[INPUT], _as_4d(x.shape), block, (0, 0),
+                               False)
+        return MoveLayer(tuple(copies), x.itemsize)
 
 
 @binding
