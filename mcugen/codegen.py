@@ -490,7 +490,7 @@ def report(compiled: Compiled) -> dict[str, object]:
             "tensor": t,
             "name": graph.tensors[t].name,
             "bytes": graph.tensors[t].nbytes,
-            "offset": plan.offsets[buffer],
+            "offset": compiled.offset(t),
             "buffer": buffer,
             "first_step": first,
             "last_step": last,

@@ -6,6 +6,8 @@ read -> check support -> fold constant aliases -> prepare layers and choose kern
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,9 +80,11 @@ class Compiled:
     fit: MemoryFit
     warnings: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)  # worth one line to the user, not a problem
+    # activation tensor index -> byte offset inside its buffer (a concatenation input written in place); else 0
+    offset_in_buffer: dict[int, int] = field(default_factory=dict)
 
     def offset(self, tensor: int) -> int:
-        return self.plan.offsets[self.buffer_of[tensor]]
+        return self.plan.offsets[self.buffer_of[tensor]] + self.offset_in_buffer.get(tensor, 0)
 
     def kernel_name(self, step: int) -> str:
         """The C function that computes step `step` (an index into `steps`)."""
@@ -126,15 +130,18 @@ def compile_graph(graph: Graph, board: str | Board = "qemu-m4", alignment: int =
     resolve_variables(graph)
     check_supported(graph)
     fold_constant_aliases(graph)
-    steps = [op for op in graph.ops if emits_code(op)]
+    placed = place_concatenations(graph, alignment)
+    steps = [op for op in graph.ops if emits_code(op) and not (op.kind == "CONCATENATION" and op.inputs
+                                                                and all(t in placed for t in op.inputs))]
     choices = choose_kernels(graph, steps, target)
     if board.architecture.flash_constants:
         check_flash_constants(graph, steps, choices, board)
-    problem, buffer_of = build_problem(graph, alignment, steps, choices, target)
+    problem, buffer_of, offset_in_buffer = build_problem(graph, alignment, steps, choices, target, placed)
     arena_plan = plan(problem)
     verify_plan(problem, arena_plan)
     fit = memory_fit(graph, choices, arena_plan, board, alignment)
-    compiled = Compiled(graph, board, problem, arena_plan, buffer_of, steps, choices, target, fit, notices=notices)
+    compiled = Compiled(graph, board, problem, arena_plan, buffer_of, steps, choices, target, fit, notices=notices,
+                        offset_in_buffer=offset_in_buffer)
     problems = fit.problems(board, terminal(Path(graph.source).name or graph.name))
     if problems and not allow_overflow:
         raise BoardError("; ".join(problems) + " (use --allow-overflow to generate the project anyway)")
@@ -289,10 +296,46 @@ def fold_constant_aliases(graph: Graph) -> None:
                 target.data = source.data.reshape(target.shape)
 
 
-def build_problem(graph: Graph, alignment: int, steps: list[Op], choices: list[KernelChoice],
-                  target: Target) -> tuple[Problem, dict[int, int]]:
+def place_concatenations(graph: Graph, alignment: int) -> dict[int, tuple[int, int]]:
+    """The inputs of concatenations that their producers can write straight into their slice of the output, as
+    {input tensor: (output tensor, byte offset)}. A concatenation whose inputs are all placed emits no code.
+
+    Legal because the op only copies bytes (its inputs are quantized as its output) and every placed slice is one
+    contiguous run of the output (the output's dimensions before the axis are all 1) that no one else touches: each
+    input is an activation written by an op that emits code, read by this concatenation alone, and neither a graph
+    input nor a graph output. Each slice starts at a multiple of the arena alignment, so kernels writing it see the
+    alignment they would see in a buffer of their own."""
+    activations = set(graph.activations())
+    producers, consumers = graph.producers(), graph.consumers()
+    placed: dict[int, tuple[int, int]] = {}
+    for op in graph.ops:
+        if op.kind != "CONCATENATION" or op.outputs[0] not in activations or len(set(op.inputs)) != len(op.inputs):
+            continue
+        y = graph.tensors[op.outputs[0]]
+        axis = op.options.axis + len(y.shape) if op.options.axis < 0 else op.options.axis
+        if math.prod(y.shape[:axis]) != 1:
+            continue
+        slices, start = {}, 0
+        for t in op.inputs:
+            producer = producers.get(t)
+            if (t not in activations or t in graph.inputs or t in graph.outputs or producer is None
+                    or not emits_code(producer) or len(consumers.get(t, [])) != 1 or start % alignment):
+                break
+            slices[t] = (op.outputs[0], start)
+            start += graph.tensors[t].nbytes
+        else:
+            placed.update(slices)
+    return placed
+
+
+def build_problem(graph: Graph, alignment: int, steps: list[Op], choices: list[KernelChoice], target: Target,
+                  placed: dict[int, tuple[int, int]] | None = None
+                  ) -> tuple[Problem, dict[int, int], dict[int, int]]:
     """The planner's view of the graph: one buffer per group of aliased activation tensors, one step per
-    code-emitting op, with the chosen kernel's scratch and proven overlaps."""
+    code-emitting op, with the chosen kernel's scratch and proven overlaps. A concatenation input written in place
+    (`placed`) joins its output's buffer at its slice's offset; a buffer holding such slices is written by several
+    steps and takes part in no overlap."""
+    placed = placed or {}
     activations = graph.activations()
     buffer_of = {t: t for t in activations}
 
@@ -305,11 +348,22 @@ def build_problem(graph: Graph, alignment: int, steps: list[Op], choices: list[K
         if ops.lowering_for(op.kind).is_alias and not graph.tensors[op.outputs[0]].is_constant:
             buffer_of[op.outputs[0]] = root(op.inputs[0])
     buffer_of = {t: root(t) for t in activations}
+
+    def place_of(t: int) -> tuple[int, int]:
+        if t not in placed:
+            return buffer_of[t], 0
+        buffer, offset = place_of(placed[t][0])
+        return buffer, offset + placed[t][1]
+
+    offset_in_buffer = {}
+    for t in placed:
+        buffer_of[t], offset_in_buffer[t] = place_of(t)
+    shared = {buffer_of[t] for t in placed}
     sizes: dict[int, int] = {}
     names: dict[int, str] = {}
     for t in activations:
         b = buffer_of[t]
-        sizes[b] = max(sizes.get(b, 0), graph.tensors[t].nbytes)
+        sizes[b] = max(sizes.get(b, 0), offset_in_buffer.get(t, 0) + graph.tensors[t].nbytes)
         names.setdefault(b, graph.tensors[t].name)
 
     planner_steps = []
@@ -320,6 +374,7 @@ def build_problem(graph: Graph, alignment: int, steps: list[Op], choices: list[K
             (buffer_of[op.inputs[pos]], buffer_of[op.outputs[0]], gap)
             for pos, gap in choice.binding.overlap(op, choice.layer)
             if op.inputs[pos] in buffer_of and buffer_of[op.inputs[pos]] not in writes
+            and buffer_of[op.inputs[pos]] not in shared and buffer_of[op.outputs[0]] not in shared
         )
         scratch = choice.binding.scratch_bytes(op, choice.layer, target)
         planner_steps.append(Step(reads, writes, scratch, inplace))
@@ -333,7 +388,7 @@ def build_problem(graph: Graph, alignment: int, steps: list[Op], choices: list[K
         # Reads and assignments of variables depend on each other in ways buffers do not show: keep file order.
         keep_order=bool(graph.variables),
     )
-    return problem, buffer_of
+    return problem, buffer_of, offset_in_buffer
 
 
 def weight_bytes(graph: Graph) -> int:

@@ -11,6 +11,9 @@ offset(output) + gap <= offset(input) is safe. gap <= 0 includes the classic in-
 is usable only when the input dies at the op (and is no graph output); then the pair needs
 max(size(input) + max(gap, 0), size(output)) bytes instead of the sum.
 
+Several writers. A buffer may be written by several steps, each its own part (the inputs of a concatenation
+written in place). The first writer in file order makes it live; the others run after it, its readers after all.
+
 Three questions are answered in turn:
 
 1. Order. The live bytes at each step depend on the execution order when the graph branches. A dynamic program
@@ -113,30 +116,40 @@ def align_down(value: int, alignment: int) -> int:
 class _Graph:
     """Facts about a Problem that do not depend on the order: who writes and reads each buffer, step deps."""
 
-    producer: dict[int, int]  # buffer -> step that writes it
+    producer: dict[int, int]  # buffer -> first step (in file order) that writes it
     readers: dict[int, frozenset[int]]  # buffer -> steps that read it
     preds: tuple[int, ...]  # step -> bitmask of the steps producing its inputs
     asize: dict[int, int]  # buffer -> size rounded up to the alignment
 
 
 def _analyse(problem: Problem) -> _Graph:
-    """Collect producers, readers and dependencies; reject steps that read a buffer nobody provides."""
+    """Collect producers, readers and dependencies; reject steps that read a buffer nobody provides.
+
+    A buffer may be written by several steps, each its own part (a concatenation whose inputs are written in
+    place): its producer is the first of them in file order, which every other writer then follows, and every
+    reader waits for all of them."""
     producer: dict[int, int] = {}
+    writers: dict[int, int] = {}  # buffer -> bitmask of the steps that write it
     readers: dict[int, set[int]] = {}
     for index, step in enumerate(problem.steps):
         for b in step.outputs:
             producer.setdefault(b, index)
+            writers[b] = writers.get(b, 0) | 1 << index
     for index, step in enumerate(problem.steps):
         for b in step.inputs:
             if b not in producer and b not in problem.graph_inputs:
                 raise PlanError(f"step {index} reads buffer {b}, which is neither a graph input nor written by a step")
             readers.setdefault(b, set()).add(index)
-    preds = tuple(
-        _mask(producer[b] for b in step.inputs if b in producer and producer[b] != index)
-        for index, step in enumerate(problem.steps)
-    )
+    preds = []
+    for index, step in enumerate(problem.steps):
+        mask = 0
+        for b in step.inputs:
+            mask |= writers.get(b, 0)
+        for b in step.outputs:
+            mask |= 1 << producer[b]
+        preds.append(mask & ~(1 << index))
     asize = {b: align_up(size, problem.alignment) for b, size in problem.sizes.items()}
-    return _Graph(producer, {b: frozenset(r) for b, r in readers.items()}, preds, asize)
+    return _Graph(producer, {b: frozenset(r) for b, r in readers.items()}, tuple(preds), asize)
 
 
 def _mask(indices) -> int:
@@ -276,7 +289,7 @@ class _OrderSearch:
     @staticmethod
     def _step_facts(problem: Problem, graph: _Graph, s: int, step: Step, reader_mask: dict, outputs: set) -> tuple:
         """(bytes added while running, bytes kept after, [(input, its readers, size)] that may die, triples)."""
-        new = {b for b in step.outputs if b not in step.inputs}
+        new = {b for b in step.outputs if b not in step.inputs and graph.producer[b] == s}
         running = sum(graph.asize[b] for b in new) + align_up(step.scratch, problem.alignment)
         kept = sum(graph.asize[b] for b in new if b in reader_mask or b in outputs)
         mortal = [(b, reader_mask[b], graph.asize[b]) for b in set(step.inputs) if b not in outputs]
@@ -854,12 +867,19 @@ def verify_plan(problem: Problem, plan_: Plan) -> None:
 def _verify_order(problem: Problem, order: list[int]) -> None:
     if sorted(order) != list(range(len(problem.steps))):
         raise PlanError(f"order {order} is not a permutation of the {len(problem.steps)} steps")
+    unwritten: dict[int, int] = {}  # buffer -> writers still to run
+    for step in problem.steps:
+        for b in set(step.outputs):
+            unwritten[b] = unwritten.get(b, 0) + 1
     ready = set(problem.graph_inputs)
     for pos, index in enumerate(order):
         step = problem.steps[index]
-        missing = [b for b in step.inputs if b not in ready]
+        missing = [b for b in step.inputs
+                   if b not in ready or unwritten.get(b, 0) > (1 if b in step.outputs else 0)]
         if missing:
             raise PlanError(f"step {index} at position {pos} reads {missing} before they are written")
+        for b in set(step.outputs):
+            unwritten[b] -= 1
         ready.update(step.outputs)
 
 

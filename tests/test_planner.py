@@ -519,3 +519,17 @@ def test_fallback_for_wide_graphs_gives_a_valid_plan_and_bound(problem):
     assert result.arena_size >= result.lower_bound
     if result.lower_bound_exact:
         assert result.lower_bound == best
+
+
+def test_buffer_written_by_several_steps():
+    # steps 1 and 2 each write part of buffer 3 (a concatenation written in place); step 3 reads it
+    problem = Problem(sizes={0: 32, 1: 32, 3: 64, 4: 64},
+                      steps=(Step((0,), (1,)), Step((1,), (3,)), Step((0,), (3,)), Step((3,), (4,))),
+                      graph_inputs=(0,), graph_outputs=(4,), alignment=16)
+    result = plan(problem)
+    verify_plan(problem, result)
+    assert result.order.index(3) == 3 and result.order.index(1) < result.order.index(2)
+    assert max(live_profile(problem, result.order)) == 32 + 32 + 64  # buffer 3 counted once
+    bad = Plan(**{**vars(result), "order": [0, 1, 3, 2]})
+    with pytest.raises(PlanError, match="reads"):
+        verify_plan(problem, bad)

@@ -2,6 +2,8 @@
 
 TFLite Micro copies bytes without rescaling: int8 inputs must share the output's scale and zero point; int16
 inputs and output must have zero point 0 (their scales may differ: the bytes are still copied as they are).
+When every input is one contiguous, aligned slice of the output and is computed only for it, the compiler has the
+producers write there directly and the op costs nothing (`place_concatenations` in mcugen/compiler.py).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 /**
  * @file mcugen_fill.h
- * @brief Fill a tensor (or a run of it) with one value: the padding of SPACE_TO_BATCH_ND and similar.
+ * @brief Fill a tensor (or a run of it) with one value: padding written by a data-movement op.
  */
 #ifndef MCUGEN_FILL_H
 #define MCUGEN_FILL_H
