@@ -1,0 +1,53 @@
+"""16x8 layers (int16 activations, int8 weights): generated C bit-exact with TFLite Micro."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import requires_arm
+from modelgen_16x8 import conv2d_16x8_model, depthwise_conv2d_16x8_model, fully_connected_16x8_model
+
+from mcugen.ops import lowering_for
+from mcugen.reader import read_model_bytes
+from mcugen.verify import verify_model
+
+CASES = {
+    "conv-same-int64-bias": (conv2d_16x8_model, dict(input_shape=(1, 9, 7, 3), out_channels=5)),
+    "conv-valid-stride-relu-int32-bias": (conv2d_16x8_model, dict(input_shape=(2, 10, 9, 4), out_channels=3,
+                                                                  stride=(2, 2), padding="VALID",
+                                                                  activation="RELU", bias="int32")),
+    "conv-dilated-grouped-no-bias-relu6": (conv2d_16x8_model, dict(input_shape=(1, 11, 10, 4), out_channels=6,
+                                                                   dilation=(2, 3), groups=2, bias=None,
+                                                                   activation="RELU6")),
+    "conv-no-bias-int32-declared": (conv2d_16x8_model, dict(input_shape=(1, 6, 6, 2), out_channels=3, bias=None,
+                                                            quantized_bias_type="INT32")),
+    "depthwise-same": (depthwise_conv2d_16x8_model, dict(input_shape=(1, 9, 8, 4))),
+    "depthwise-multiplier-stride-dilation": (depthwise_conv2d_16x8_model,
+                                             dict(input_shape=(2, 11, 9, 3), depth_multiplier=2, stride=(2, 1),
+                                                  dilation=(1, 2), activation="RELU_N1_TO_1")),
+    "depthwise-no-bias": (depthwise_conv2d_16x8_model, dict(input_shape=(1, 5, 5, 2), bias=None)),
+    "fc-per-tensor-int64": (fully_connected_16x8_model, dict()),
+    "fc-per-channel-int32-relu": (fully_connected_16x8_model, dict(per_channel=True, bias="int32",
+                                                                   activation="RELU")),
+    "fc-no-bias": (fully_connected_16x8_model, dict(in_features=40, out_features=5, bias=None)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_16x8_bit_exact(name):
+    build, options = CASES[name]
+    report = verify_model(build(**options, seed=len(name)), board="host", inputs=6, seed=3)
+    assert report.ok, report.summary() + "\n" + report.log[-2000:]
+
+
+@pytest.mark.emulator
+@requires_arm
+def test_16x8_bit_exact_on_cortex_m4():
+    for build, options in (CASES["conv-same-int64-bias"], CASES["depthwise-same"], CASES["fc-per-channel-int32-relu"]):
+        report = verify_model(build(**options), board="qemu-m4", inputs=3, seed=3)
+        assert report.ok, report.summary() + "\n" + report.log[-2000:]
+
+
+def test_int32_bias_of_an_int16_depthwise_layer_is_refused():
+    graph = read_model_bytes(depthwise_conv2d_16x8_model(bias="int32"))
+    problems = lowering_for("DEPTHWISE_CONV_2D").check(graph.ops[0], graph)
+    assert len(problems) == 1 and "int32" in problems[0] and "int64" in problems[0]
