@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import requires_arm
 from modelgen_16x8 import conv2d_16x8_model, depthwise_conv2d_16x8_model, fully_connected_16x8_model
@@ -51,3 +53,18 @@ def test_int32_bias_of_an_int16_depthwise_layer_is_refused():
     graph = read_model_bytes(depthwise_conv2d_16x8_model(bias="int32"))
     problems = lowering_for("DEPTHWISE_CONV_2D").check(graph.ops[0], graph)
     assert len(problems) == 1 and "int32" in problems[0] and "int64" in problems[0]
+
+
+KWS_16X8 = Path(__file__).resolve().parent.parent / "examples" / "kws_16x8" / "kws_16x8.tflite"
+
+
+def test_kws_16x8_example_bit_exact():
+    report = verify_model(KWS_16X8, board="host", inputs=10, seed=1)
+    assert report.ok, report.summary() + "\n" + report.log[-2000:]
+
+
+@pytest.mark.emulator
+@requires_arm
+def test_kws_16x8_example_bit_exact_on_cortex_m4():
+    report = verify_model(KWS_16X8, board="qemu-m4", inputs=5, seed=1)
+    assert report.ok, report.summary() + "\n" + report.log[-2000:]
