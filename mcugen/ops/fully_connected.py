@@ -1,5 +1,6 @@
 """FULLY_CONNECTED on int8 activations with int8 [out, in] weights (per-tensor or per-channel) and an optional
-int32 bias. The input may have any shape: its rows are the runs of `in` consecutive elements.
+int32 bias, or on int16 activations ("16x8") with an optional int64 or int32 bias. The input may have any shape:
+its rows are the runs of `in` consecutive elements.
 
 Quantization follows TFLite Micro's CalculateOpDataFullyConnected: per-channel weights get one multiplier per
 output channel exactly as CONV_2D (scales widened to double before multiplying); per-tensor weights get one
