@@ -44,11 +44,13 @@ extern "C" {
  */
 #if defined(__AVR__)
 #define MCUGEN_READ_WEIGHT_S8(p) ((int8_t)pgm_read_byte(p))
+#define MCUGEN_READ_WEIGHT_S16(p) ((int16_t)pgm_read_word(p))
 #define MCUGEN_READ_WEIGHT_S32(p) ((int32_t)pgm_read_dword(p))
 #define MCUGEN_READ_WEIGHT_S64(p)                                                                             \
     ((int64_t)(((uint64_t)pgm_read_dword((const uint32_t *)(p) + 1) << 32) | pgm_read_dword((const uint32_t *)(p))))
 #else
 #define MCUGEN_READ_WEIGHT_S8(p) (*(p))
+#define MCUGEN_READ_WEIGHT_S16(p) (*(p))
 #define MCUGEN_READ_WEIGHT_S32(p) (*(p))
 #define MCUGEN_READ_WEIGHT_S64(p) (*(p))
 #endif
