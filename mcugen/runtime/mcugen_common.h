@@ -174,7 +174,7 @@ static inline int8_t mcugen_requantize_s8(int32_t acc, int32_t multiplier, int32
  */
 static inline int32_t mcugen_requantize_s64(int64_t acc, int32_t multiplier, int32_t shift)
 {
-    const int64_t reduced = multiplier < 0x7FFF0000 ? (int64_t)((multiplier + (1 << 15)) >> 16) : 0x7FFF;
+    const int64_t reduced = multiplier < 0x7FFF0000 ? (int64_t)((multiplier + (INT32_C(1) << 15)) >> 16) : 0x7FFF;
     const int32_t right_shift = 15 - shift;
     return (int32_t)((acc * reduced + ((int64_t)1 << (right_shift - 1))) >> right_shift);
 }

@@ -29,7 +29,7 @@ static void inverse_sqrt(int32_t sum, int32_t *multiplier, int32_t *shift)
         return;
     }
     int32_t right_shift = 11;
-    while (sum >= (1 << 29)) {
+    while (sum >= (INT32_C(1) << 29)) {
         sum /= 4;
         ++right_shift;
     }
@@ -42,8 +42,8 @@ static void inverse_sqrt(int32_t sum, int32_t *multiplier, int32_t *shift)
     sum <<= 2 * pairs;
     const int32_t value = sum >> 1;
     const int32_t half_value = mcugen_rounding_shift_right(value, 1);
-    const int32_t three_halves = (1 << 28) + (1 << 27);
-    int32_t x = 1 << 28; /* 1 in Q3.28 */
+    const int32_t three_halves = (INT32_C(1) << 28) + (INT32_C(1) << 27);
+    int32_t x = INT32_C(1) << 28; /* 1 in Q3.28 */
     for (int32_t step = 0; step < 5; ++step) {
         const int32_t x3 =
             saturating_shift_left(mcugen_doubling_high_mul(mcugen_doubling_high_mul(x, x), x), 6);

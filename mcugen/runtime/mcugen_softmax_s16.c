@@ -48,8 +48,9 @@ void mcugen_softmax_s16(const mcugen_softmax_s16_params *params, const int16_t *
         /* The sum normalised to [1, 2) in Q1.15 (headroom from the leading zeros), minus 1 and recentred for the
          * 1 / (1 + x) table. */
         const int32_t headroom_plus_one = count_leading_zeros((uint32_t)sum);
-        const int32_t shifted = (int32_t)((((int64_t)sum << (headroom_plus_one - 1)) + (1 << 13)) >> 14);
-        const int32_t centred = mcugen_clamp_s32(shifted - ((1 << 15) + (1 << 16)), INT16_MIN, INT16_MAX);
+        const int32_t shifted = (int32_t)((((int64_t)sum << (headroom_plus_one - 1)) + (INT32_C(1) << 13)) >> 14);
+        const int32_t offset = (INT32_C(1) << 15) + (INT32_C(1) << 16);
+        const int32_t centred = mcugen_clamp_s32(shifted - offset, INT16_MIN, INT16_MAX);
         const int32_t reciprocal = lut_lookup(centred, reciprocal_table);
         const int32_t right_shift = 31 - headroom_plus_one;
         for (int32_t c = 0; c < depth; ++c) {
