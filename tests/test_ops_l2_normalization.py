@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
+from conftest import requires_arm
 from modelgen import single_op_model
 
 from mcugen.ops import lowering_for
@@ -35,6 +35,13 @@ def test_short_rows_bit_exact():
     # Small sums of squares: the inverse square root shifts them up the most.
     model = l2_model((1, 3), (0.05, 0))
     report = verify_model(model, board="host", inputs=40, seed=1)
+    assert report.ok, report.summary() + "\n" + report.log[-2000:]
+
+
+@pytest.mark.emulator
+@requires_arm
+def test_l2_normalization_bit_exact_on_cortex_m4():
+    report = verify_model(l2_model((3, 2000), (0.01, -5)), board="qemu-m4", inputs=3, seed=4)
     assert report.ok, report.summary() + "\n" + report.log[-2000:]
 
 

@@ -1,4 +1,5 @@
-"""AVERAGE_POOL_2D and MAX_POOL_2D (int8 and int16): generated C bit-exact with TFLite Micro on synthetic one-op models."""
+"""AVERAGE_POOL_2D and MAX_POOL_2D (int8 and int16): generated C bit-exact with TFLite Micro on synthetic one-op
+models."""
 
 from __future__ import annotations
 

@@ -43,15 +43,25 @@ INT16_CASES = [
 ]
 
 
-@pytest.mark.parametrize("shape, beta, scale", INT16_CASES)
-def test_int16_softmax_bit_exact(shape, beta, scale):
-    model = single_op_model(
+def int16_softmax_model(shape, beta: float, scale: float) -> bytes:
+    return single_op_model(
         "SOFTMAX",
         [dict(name="logits", shape=shape, dtype="int16", scale=scale, zero_point=0)],
         [dict(name="probabilities", shape=shape, dtype="int16", scale=1.0 / 32768, zero_point=0)],
         beta=beta,
     )
-    report = verify_model(model, board="host", inputs=20, seed=5)
+
+
+@pytest.mark.parametrize("shape, beta, scale", INT16_CASES)
+def test_int16_softmax_bit_exact(shape, beta, scale):
+    report = verify_model(int16_softmax_model(shape, beta, scale), board="host", inputs=20, seed=5)
+    assert report.ok, report.summary() + "\n" + report.log[-2000:]
+
+
+@pytest.mark.emulator
+@requires_arm
+def test_int16_softmax_bit_exact_on_cortex_m4():
+    report = verify_model(int16_softmax_model((4, 12), 2.0, 3.0517578e-05), board="qemu-m4", inputs=5, seed=5)
     assert report.ok, report.summary() + "\n" + report.log[-2000:]
 
 

@@ -1,5 +1,5 @@
-"""QUANTIZE: float32 -> int8 or int16 (the entry of float-I/O models), requantization between int8 and int16 (int8 -> int8,
-int16 -> int8, int8 -> int16), and int8 <-> uint8 (uint8 model inputs and outputs around an int8 body).
+"""QUANTIZE: float32 -> int8 or int16 (the entry of float-I/O models), requantization between int8 and int16
+(int8 -> int8, int16 -> int8, int8 -> int16), and int8 <-> uint8 (uint8 model inputs and outputs around an int8 body).
 
 float32 -> int8 (or int16) divides by the output scale in float32 and rounds halves away from zero, as TFLite Micro's
 AffineQuantize. Integer requantization rescales by input_scale / output_scale with the usual Q31 multiplier and
