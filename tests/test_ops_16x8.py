@@ -68,3 +68,28 @@ def test_kws_16x8_example_bit_exact():
 def test_kws_16x8_example_bit_exact_on_cortex_m4():
     report = verify_model(KWS_16X8, board="qemu-m4", inputs=5, seed=1)
     assert report.ok, report.summary() + "\n" + report.log[-2000:]
+
+
+def test_arm_kernels_decline_16x8_layers():
+    """Under the cmsis-nn backend with the DSP code path, every int16 layer falls back to its portable kernel."""
+    from test_ops_pool2d import pool_model
+    from test_ops_softmax import int16_softmax_model
+
+    from mcugen.kernels.base import Target, choose
+
+    target = Target(backends=("cmsis-nn", "portable"), isa="dsp")
+    models = {
+        "CONV_2D": conv2d_16x8_model(input_shape=(1, 6, 6, 8), kernel=(1, 1), out_channels=8),
+        "DEPTHWISE_CONV_2D": depthwise_conv2d_16x8_model(input_shape=(1, 6, 6, 8)),
+        "FULLY_CONNECTED": fully_connected_16x8_model(),
+        "AVERAGE_POOL_2D": pool_model("AVERAGE_POOL_2D", (1, 6, 6, 4), (2, 2), (2, 2), "VALID", scale=1e-4,
+                                      zero_point=0, dtype="int16"),
+        "SOFTMAX": int16_softmax_model((1, 10), 1.0, 1e-3),
+    }
+    for kind, model in models.items():
+        graph = read_model_bytes(model)
+        op = graph.ops[0]
+        choice = choose(op, lowering_for(kind).prepare(op, graph), target)
+        assert choice is not None and choice.backend == "portable" and choice.kernel.endswith("_s16"), kind
+        assert any(reason.startswith("cmsis-nn:") and "int8 activations only" in reason
+                   for reason in choice.fallbacks), (kind, choice.fallbacks)
