@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 from conftest import requires_arm
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from modelgen_16x8 import conv2d_16x8_model, depthwise_conv2d_16x8_model, fully_connected_16x8_model
 
 from mcugen.ops import lowering_for
@@ -38,6 +40,28 @@ CASES = {
 def test_16x8_bit_exact(name):
     build, options = CASES[name]
     report = verify_model(build(**options, seed=len(name)), board="host", inputs=6, seed=3)
+    assert report.ok, report.summary() + "\n" + report.log[-2000:]
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(kind=st.sampled_from(["conv", "depthwise", "fc"]), size=st.integers(1, 7), depth=st.integers(1, 6),
+       kernel=st.tuples(st.integers(1, 4), st.integers(1, 4)), stride=st.tuples(st.integers(1, 3), st.integers(1, 3)),
+       padding=st.sampled_from(["SAME", "VALID"]), bias=st.sampled_from(["int64", "int32", None]),
+       activation=st.sampled_from(["NONE", "RELU", "RELU6"]), seed=st.integers(0, 2**31))
+def test_random_16x8_layers(kind, size, depth, kernel, stride, padding, bias, activation, seed):
+    kernel = (min(kernel[0], size + 2), min(kernel[1], size + 1))  # fits the input, even unpadded
+    shape = (1, size + 2, size + 1, depth)
+    if kind == "conv":
+        model = conv2d_16x8_model(input_shape=shape, out_channels=depth + 1, kernel=kernel, stride=stride,
+                                  padding=padding, bias=bias, activation=activation, seed=seed)
+    elif kind == "depthwise":
+        model = depthwise_conv2d_16x8_model(input_shape=shape, kernel=kernel, stride=stride, padding=padding,
+                                            bias=bias if bias != "int32" else "int64", activation=activation,
+                                            seed=seed)
+    else:
+        model = fully_connected_16x8_model(batches=size % 3 + 1, in_features=depth * 7, out_features=size + 1,
+                                           per_channel=seed % 2 == 0, bias=bias, activation=activation, seed=seed)
+    report = verify_model(model, board="host", inputs=3, seed=seed % 1000)
     assert report.ok, report.summary() + "\n" + report.log[-2000:]
 
 
