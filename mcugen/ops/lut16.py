@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 from collections.abc import Callable
 
 import numpy as np
@@ -21,15 +22,19 @@ INT16_MIN, INT16_MAX = -32768, 32767
 F32 = np.float32
 
 
-def _libm_expf() -> Callable[[np.float32], np.float32]:
-    libm = ctypes.CDLL(ctypes.util.find_library("m") or "libm.so.6")
+@functools.cache
+def _libm_expf() -> Callable[[float], float]:
+    """The C library's expf, loaded on first use (only int16 tables need it)."""
+    libm = ctypes.CDLL(ctypes.util.find_library("m") or ctypes.util.find_library("c"))
     function = libm.expf
     function.restype = ctypes.c_float
     function.argtypes = [ctypes.c_float]
-    return lambda x: F32(function(float(x)))
+    return function
 
 
-expf = _libm_expf()
+def expf(x: np.float32) -> np.float32:
+    """The C library's float32 exp."""
+    return F32(_libm_expf()(float(x)))
 
 
 def _round(x: np.float32) -> np.float32:
