@@ -168,7 +168,8 @@ def kernel_target(board: Board, kernels: str, cmsis_nn: str | Path | None, host:
 
 # Kernels that read the network's constants through MCUGEN_READ_WEIGHT_* (mcugen_common.h), so they run where the
 # constants live in a separate flash address space (AVR).
-FLASH_CONSTANT_KERNELS = frozenset({"mcugen_fully_connected_s8"})
+FLASH_CONSTANT_KERNELS = frozenset({"mcugen_fully_connected_s8", "mcugen_fully_connected_s16", "mcugen_conv2d_s16",
+                                    "mcugen_depthwise_conv2d_s16", "mcugen_softmax_s16"})
 # AVR near reads (LPM) address 64 KB; an array past 32 KB is where avr-gcc's object size limit bites first.
 NEAR_FLASH_BYTES = 64 * 1024
 NEAR_ARRAY_BYTES = 32 * 1024

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import requires_arm
+from conftest import requires_arm, requires_board
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from modelgen_16x8 import conv2d_16x8_model, depthwise_conv2d_16x8_model, fully_connected_16x8_model
@@ -70,6 +70,15 @@ def test_random_16x8_layers(kind, size, depth, kernel, stride, padding, bias, ac
 def test_16x8_bit_exact_on_cortex_m4():
     for build, options in (CASES["conv-same-int64-bias"], CASES["depthwise-same"], CASES["fc-per-channel-int32-relu"]):
         report = verify_model(build(**options), board="qemu-m4", inputs=3, seed=3)
+        assert report.ok, report.summary() + "\n" + report.log[-2000:]
+
+
+@pytest.mark.emulator
+@requires_board("mega2560")
+def test_16x8_bit_exact_on_avr():
+    """AVR keeps the constants in flash: the int64 biases are read through MCUGEN_READ_WEIGHT_S64."""
+    for build, options in (CASES["conv-same-int64-bias"], CASES["depthwise-no-bias"], CASES["fc-per-tensor-int64"]):
+        report = verify_model(build(**options), board="mega2560", inputs=2, seed=3)
         assert report.ok, report.summary() + "\n" + report.log[-2000:]
 
 
