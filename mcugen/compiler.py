@@ -177,11 +177,15 @@ def kernel_target(board: Board, kernels: str, cmsis_nn: str | Path | None, host:
 # constants live in a separate flash address space (AVR).
 FLASH_CONSTANT_KERNELS = frozenset({
     "mcugen_conv2d_1ch_s8",
+    "mcugen_conv2d_s16",
     "mcugen_conv2d_s8",
+    "mcugen_depthwise_conv2d_s16",
     "mcugen_depthwise_conv2d_s8",
+    "mcugen_fully_connected_s16",
     "mcugen_fully_connected_s8",
     "mcugen_lut_8bit",
     "mcugen_lut_s8",
+    "mcugen_softmax_s16",
 })
 # Kernels that take no constant tensor (only activations and their params struct, which stays in RAM): they run
 # there as long as no input of their layer is a constant.

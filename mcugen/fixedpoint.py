@@ -1,7 +1,7 @@
 """Exact Python models of the fixed-point arithmetic of TFLite Micro's integer kernels (int32 Qm.n values).
 
 Qm.n is an int32 with m integer bits and n = 31 - m fractional bits. Ops whose int8 input has only 256 values
-(LOGISTIC) evaluate the reference arithmetic here, once per possible input at compile time, and emit a table;
+(LOGISTIC, TANH) evaluate the reference arithmetic here, once per possible input at compile time, and emit a table;
 the device then only looks values up.
 """
 
@@ -71,17 +71,27 @@ def exp_on_negative_values(a: int, integer_bits: int) -> int:
     return INT32_MAX if a == 0 else result
 
 
-def one_over_one_plus_x(a: int) -> int:
-    """1 / (1 + a) for a in [0, 1), Q0.31, by the reference's Newton-Raphson steps (result halved: Q0.31 of
-    1/(1+a) stands for values up to 1)."""
+def _reciprocal_of_half_denominator(a: int) -> int:
+    """1 / ((1 + a) / 2) for a Q0.31 `a` in [0, 1), in Q2.29, by the reference's three Newton-Raphson steps from
+    48/17 - 32/17 * d (the rounding half sum of a and one gives d)."""
     total = a + INT32_MAX
-    half_denominator = (total + (1 if total >= 0 else -1)) // 2 if total >= 0 else -((-total + 1) // 2)
+    half_denominator = (total + 1) // 2 if total >= 0 else -((-total + 1) // 2)
     x = wrap(1515870810 + doubling_high_mul(half_denominator, -1010580540))
     for _ in range(3):
         half_denominator_times_x = doubling_high_mul(half_denominator, x)
         one_minus = wrap((1 << 29) - half_denominator_times_x)
         x = wrap(x + saturating_shift_left(doubling_high_mul(x, one_minus), 2))
-    return saturating_shift_left(x, 1)
+    return x
+
+
+def one_over_one_plus_x(a: int) -> int:
+    """1 / (1 + a) for a in [0, 1), Q0.31 (the reciprocal of the half denominator, halved)."""
+    return saturating_shift_left(_reciprocal_of_half_denominator(a), 1)
+
+
+def one_minus_x_over_one_plus_x(a: int) -> int:
+    """(1 - a) / (1 + a) for a in [0, 1), Q0.31: 2 / (1 + a) - 1."""
+    return saturating_shift_left(wrap(_reciprocal_of_half_denominator(a) - (1 << 29)), 2)
 
 
 def logistic(a: int, integer_bits: int) -> int:
@@ -91,3 +101,13 @@ def logistic(a: int, integer_bits: int) -> int:
     magnitude = a if a > 0 else wrap(-a)
     positive = one_over_one_plus_x(exp_on_negative_values(wrap(-magnitude), integer_bits))
     return positive if a > 0 else wrap(INT32_MAX - positive)
+
+
+def tanh(a: int, integer_bits: int) -> int:
+    """tanh(a) for a Q(integer_bits) input (at most 4), as a Q0.31 result: (1 - exp(-2|a|)) / (1 + exp(-2|a|))
+    with the sign of a, -2|a| read as a value with one integer bit more (the same raw bits)."""
+    if a == 0:
+        return 0
+    negative_magnitude = a if a < 0 else wrap(-a)
+    t = one_minus_x_over_one_plus_x(exp_on_negative_values(negative_magnitude, integer_bits + 1))
+    return wrap(-t) if a < 0 else t

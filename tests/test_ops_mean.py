@@ -1,4 +1,4 @@
-"""MEAN int8: generated C bit-exact with TFLite Micro, and the compile-time grouping and scaling."""
+"""MEAN int8 and int16: generated C bit-exact with TFLite Micro, and the compile-time grouping and scaling."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from mcugen.verify import verify_model
 
 
 def mean_model(input_shape, axes, keep_dims: bool, in_quant=(0.0485, 6), out_quant=None,
-               axes_dtype: str = "int32") -> bytes:
+               axes_dtype: str = "int32", dtype: str = "int8", kind: str = "MEAN") -> bytes:
     resolved = resolve_axes(np.asarray(axes), len(input_shape))
     if keep_dims:
         out_shape = tuple(1 if d in resolved else n for d, n in enumerate(input_shape))
@@ -21,10 +21,10 @@ def mean_model(input_shape, axes, keep_dims: bool, in_quant=(0.0485, 6), out_qua
         out_shape = tuple(n for d, n in enumerate(input_shape) if d not in resolved)
     out_scale, out_zp = out_quant or in_quant
     return single_op_model(
-        "MEAN",
-        [dict(name="input", shape=input_shape, scale=in_quant[0], zero_point=in_quant[1]),
+        kind,
+        [dict(name="input", shape=input_shape, dtype=dtype, scale=in_quant[0], zero_point=in_quant[1]),
          dict(name="axes", shape=(len(axes),), dtype=axes_dtype, data=np.asarray(axes))],
-        [dict(name="output", shape=out_shape, scale=out_scale, zero_point=out_zp)],
+        [dict(name="output", shape=out_shape, dtype=dtype, scale=out_scale, zero_point=out_zp)],
         keep_dims=keep_dims,
     )
 
@@ -73,3 +73,19 @@ def test_mean_rejects_variable_axes():
     graph = read_model_bytes(model)
     problems = lowering_for("MEAN").check(graph.ops[0], graph)
     assert any("constant" in p for p in problems)
+
+
+INT16_CASES = [
+    # kind, input shape, axes, keep_dims, input scale, output scale
+    ("MEAN", (1, 5, 4, 8), [1, 2], True, 3e-4, 3e-4),
+    ("MEAN", (1, 20, 20, 16), [2, 1], False, 1e-4, 2.5e-5),
+    ("MEAN", (2, 3, 4, 5), [0, 2], True, 2e-4, 5e-4),
+    ("SUM", (1, 6, 5, 3), [1, 2], False, 1e-4, 3e-3),
+]
+
+
+@pytest.mark.parametrize("kind, shape, axes, keep_dims, in_scale, out_scale", INT16_CASES)
+def test_int16_mean_and_sum_bit_exact(kind, shape, axes, keep_dims, in_scale, out_scale):
+    model = mean_model(shape, axes, keep_dims, (in_scale, 0), (out_scale, 0), dtype="int16", kind=kind)
+    report = verify_model(model, board="host", inputs=10, seed=7)
+    assert report.ok, report.summary() + "\n" + report.log[-2000:]

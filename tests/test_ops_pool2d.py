@@ -1,4 +1,5 @@
-"""AVERAGE_POOL_2D and MAX_POOL_2D: generated C bit-exact with TFLite Micro on synthetic one-op models."""
+"""AVERAGE_POOL_2D and MAX_POOL_2D (int8 and int16): generated C bit-exact with TFLite Micro on synthetic one-op
+models."""
 
 from __future__ import annotations
 
@@ -12,15 +13,17 @@ from mcugen.verify import verify_model
 
 
 def pool_model(kind: str, input_shape, filter_hw, stride_hw, padding: str, activation: str = "NONE",
-               scale: float = 0.05, zero_point: int = -3, output_quant: tuple[float, int] | None = None) -> bytes:
+               scale: float = 0.05, zero_point: int = -3, output_quant: tuple[float, int] | None = None,
+               dtype: str = "int8") -> bytes:
     batches, height, width, channels = input_shape
     out_h = pool_output_size(padding, height, filter_hw[0], stride_hw[0])
     out_w = pool_output_size(padding, width, filter_hw[1], stride_hw[1])
     out_scale, out_zp = output_quant or (scale, zero_point)
     return single_op_model(
         kind,
-        [dict(name="input", shape=input_shape, scale=scale, zero_point=zero_point)],
-        [dict(name="output", shape=(batches, out_h, out_w, channels), scale=out_scale, zero_point=out_zp)],
+        [dict(name="input", shape=input_shape, dtype=dtype, scale=scale, zero_point=zero_point)],
+        [dict(name="output", shape=(batches, out_h, out_w, channels), dtype=dtype, scale=out_scale,
+              zero_point=out_zp)],
         padding=padding, stride_h=stride_hw[0], stride_w=stride_hw[1], filter_height=filter_hw[0],
         filter_width=filter_hw[1], fused_activation_function=activation,
     )
@@ -44,6 +47,14 @@ CASES = [
 def test_pool_bit_exact(kind, shape, filter_hw, stride_hw, padding, activation):
     model = pool_model(kind, shape, filter_hw, stride_hw, padding, activation)
     report = verify_model(model, board="host", inputs=20, seed=3)
+    assert report.ok, report.summary() + "\n" + report.log[-2000:]
+
+
+@pytest.mark.parametrize("kind, shape, filter_hw, stride_hw, padding, activation", CASES[::2])
+def test_int16_pool_bit_exact(kind, shape, filter_hw, stride_hw, padding, activation):
+    model = pool_model(kind, shape, filter_hw, stride_hw, padding, activation, scale=2e-4, zero_point=0,
+                       dtype="int16")
+    report = verify_model(model, board="host", inputs=10, seed=3)
     assert report.ok, report.summary() + "\n" + report.log[-2000:]
 
 

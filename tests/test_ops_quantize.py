@@ -1,4 +1,4 @@
-"""QUANTIZE (float32 -> int8 and int8 -> int8): generated C bit-exact with TFLite Micro."""
+"""QUANTIZE (float32 -> int8 or int16, and int8 -> int8): generated C bit-exact with TFLite Micro."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ from modelgen import single_op_model
 from mcugen.verify import verify_model
 
 
-def quantize_model(shape, out_quant, in_quant=None) -> bytes:
+def quantize_model(shape, out_quant, in_quant=None, out_dtype="int8") -> bytes:
     if in_quant is None:
         source = dict(name="input", shape=shape, dtype="float32")
     else:
         source = dict(name="input", shape=shape, scale=in_quant[0], zero_point=in_quant[1])
     return single_op_model("QUANTIZE", [source],
-                           [dict(name="output", shape=shape, scale=out_quant[0], zero_point=out_quant[1])])
+                           [dict(name="output", shape=shape, dtype=out_dtype, scale=out_quant[0],
+                                 zero_point=out_quant[1])])
 
 
 @pytest.mark.parametrize("shape, out_quant", [
@@ -25,6 +26,12 @@ def quantize_model(shape, out_quant, in_quant=None) -> bytes:
 ])
 def test_quantize_float_bit_exact(shape, out_quant):
     report = verify_model(quantize_model(shape, out_quant), board="host", inputs=20, seed=17)
+    assert report.ok, report.summary() + "\n" + report.log[-2000:]
+
+
+@pytest.mark.parametrize("out_quant", [(3.0517578e-05, 0), (1e-3, 0), (0.5, 0)])
+def test_quantize_float_to_int16_bit_exact(out_quant):
+    report = verify_model(quantize_model((3, 40), out_quant, out_dtype="int16"), board="host", inputs=20, seed=5)
     assert report.ok, report.summary() + "\n" + report.log[-2000:]
 
 

@@ -1,4 +1,4 @@
-"""SOFTMAX int8: generated C bit-exact with TFLite Micro, and the compile-time scaling constants."""
+"""SOFTMAX int8 and int16: generated C bit-exact with TFLite Micro, and the compile-time scaling constants."""
 
 from __future__ import annotations
 
@@ -31,6 +31,38 @@ CASES = [
     ((1, 6), 100.0, 1.0, 0),  # the multiplier saturates at 2^31 - 1, only the maxima count
     ((5, 2), 1.0, 0.5, 7),
 ]
+
+
+INT16_CASES = [
+    # shape, beta, input scale
+    ((1, 10), 1.0, 3e-4),
+    ((2, 3, 7), 0.5, 1e-3),
+    ((1, 300), 1.0, 5e-4),
+    ((4, 12), 2.0, 3.0517578e-05),
+    ((1, 6), 1.0, 0.01),  # large input steps: most differences fall beyond -10
+]
+
+
+def int16_softmax_model(shape, beta: float, scale: float) -> bytes:
+    return single_op_model(
+        "SOFTMAX",
+        [dict(name="logits", shape=shape, dtype="int16", scale=scale, zero_point=0)],
+        [dict(name="probabilities", shape=shape, dtype="int16", scale=1.0 / 32768, zero_point=0)],
+        beta=beta,
+    )
+
+
+@pytest.mark.parametrize("shape, beta, scale", INT16_CASES)
+def test_int16_softmax_bit_exact(shape, beta, scale):
+    report = verify_model(int16_softmax_model(shape, beta, scale), board="host", inputs=20, seed=5)
+    assert report.ok, report.summary() + "\n" + report.log[-2000:]
+
+
+@pytest.mark.emulator
+@requires_arm
+def test_int16_softmax_bit_exact_on_cortex_m4():
+    report = verify_model(int16_softmax_model((4, 12), 2.0, 3.0517578e-05), board="qemu-m4", inputs=5, seed=5)
+    assert report.ok, report.summary() + "\n" + report.log[-2000:]
 
 
 @pytest.mark.parametrize("shape, beta, scale, zero_point", CASES)

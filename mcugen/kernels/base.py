@@ -62,6 +62,12 @@ class KernelBinding:
         raise NotImplementedError(f"{type(self).__name__}.emit")
 
 
+def int8_only(layer: object, kernel: str) -> str | None:
+    """Why an int8 kernel declines a layer with other activations (a 16x8 layer has int16 ones), or None."""
+    dtype = getattr(layer, "dtype", "int8")
+    return None if dtype == "int8" else f"{kernel} computes int8 activations only, not {dtype}"
+
+
 BINDINGS: dict[tuple[str, str], list[KernelBinding]] = {}
 
 

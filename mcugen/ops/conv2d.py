@@ -1,4 +1,5 @@
-"""CONV_2D on int8 NHWC activations with int8 OHWI weights (per-channel or per-tensor) and an optional int32 bias.
+"""CONV_2D on int8 NHWC activations with int8 OHWI weights (per-channel or per-tensor) and an optional int32 bias,
+or on int16 activations with int8 weights ("16x8") and an optional int64 or int32 bias.
 
 Also home of what the convolution-like lowerings (depthwise, fully connected) share: padding, per-channel
 requantization multipliers, the folded bias and the accumulator bound. The arithmetic follows TFLite Micro's
@@ -16,6 +17,11 @@ reference kernels bit for bit:
 The input zero point is folded into the bias at compile time (bias + input_offset * sum of the channel's
 weights), which turns the kernels' inner loops into plain int8 dot products; see mcugen_conv2d_s8.c for how
 padded taps are handled.
+
+16x8 layers follow TFLite Micro's int16 path: activations are symmetric (zero point 0) and products are summed in
+an int64 accumulator, scaled by the int64 requantization (the Q31 multiplier rounded to Q15). An int32 bias (or no
+bias in a model that declares int32 biases) selects TFLite Micro's int32 accumulator and the int8 scaling instead;
+mcugen then proves at compile time that the int32 sum cannot overflow.
 """
 
 from __future__ import annotations
@@ -27,13 +33,16 @@ import numpy as np
 from mcugen.ir import Graph, Op, Tensor
 from mcugen.ops.base import (Emitter, OpLowering, c_int_array, operand, register, require_dtype, require_int8_io,
                              require_per_tensor_quant, result)
-from mcugen.kernels.base import KernelBinding, Target, binding
+from mcugen.kernels.base import KernelBinding, Target, binding, int8_only
 from mcugen.ops.streaming import window_gap
 from mcugen.quant import CLAMPING_ACTIVATIONS, activation_range, quantize_multiplier
 
 INPUT, FILTER, BIAS = 0, 1, 2
 OUTPUT = 0
 INT32_MAX = (1 << 31) - 1
+INT64_ACCUMULATOR_LIMIT = 1 << 47  # the int64 requantization's domain (TFLite Micro checks |acc| < 2^47)
+QUANTIZED_RANGE = {"int8": (-128, 127), "int16": (-32768, 32767)}
+INT32_TENSOR_TYPE = 2  # TFLite TensorType INT32, as an options field such as quantized_bias_type holds it
 
 
 # ---- helpers shared by the convolution-like lowerings --------------------------------------------------------
@@ -62,8 +71,9 @@ def check_activation(op: Op) -> list[str]:
 
 
 def output_range(op: Op, output: Tensor) -> tuple[int, int]:
+    low, high = QUANTIZED_RANGE[output.dtype]
     return activation_range(op.options.fused_activation_function, output.quant.single_scale,
-                            output.quant.single_zero_point)
+                            output.quant.single_zero_point, low, high)
 
 
 def weighted_operands(op: Op, graph: Graph) -> tuple[Tensor | None, Tensor | None, Tensor | None, Tensor]:
@@ -81,9 +91,38 @@ def check_int8_io(x: Tensor | None, y: Tensor) -> list[str]:
     return problems
 
 
-def check_weights(w: Tensor | None, bias: Tensor | None, channels: int, channel_axis: int) -> list[str]:
+def check_io(x: Tensor | None, y: Tensor) -> list[str]:
+    """int8 input and output, or int16 input and output with zero point 0 (a 16x8 layer), each quantized per
+    tensor."""
+    if x is not None and x.dtype == "int16":
+        problems = require_dtype(y, "output", ("int16",))
+        if not problems:
+            problems += require_per_tensor_quant(x, "input") + require_per_tensor_quant(y, "output")
+        for t, role in ((x, "input"), (y, "output")):
+            if not problems and t.quant.single_zero_point != 0:
+                problems.append(f"{role} tensor {t.describe()} has zero point {t.quant.single_zero_point}; int16 "
+                                f"activations must be symmetric (zero point 0)")
+        return problems
+    return check_int8_io(x, y)
+
+
+def bias_types(x: Tensor | None, int16: tuple[str, ...] = ("int64", "int32")) -> tuple[str, ...]:
+    """The bias types taken with input `x`: int32 for int8 activations, `int16` for 16x8 layers."""
+    return int16 if x is not None and x.dtype == "int16" else ("int32",)
+
+
+def wide_accumulator(op: Op, bias: Tensor | None) -> bool:
+    """Whether a 16x8 layer accumulates in int64, as TFLite Micro chooses: yes unless the bias is int32, or absent
+    in a model whose options declare int32 biases."""
+    if bias is not None:
+        return bias.dtype != "int32"
+    return getattr(op.options, "quantized_bias_type", 0) not in (INT32_TENSOR_TYPE, "INT32")
+
+
+def check_weights(w: Tensor | None, bias: Tensor | None, channels: int, channel_axis: int,
+                  allowed_bias: tuple[str, ...] = ("int32",)) -> list[str]:
     """Constant int8 weights quantized per tensor or per channel along `channel_axis` (one scale per output
-    channel), and an optional constant int32 bias with one value per output channel."""
+    channel), and an optional constant bias (of a type in `allowed_bias`) with one value per output channel."""
     problems = require_dtype(w, "weights", ("int8",))
     if problems:
         return problems
@@ -96,7 +135,7 @@ def check_weights(w: Tensor | None, bias: Tensor | None, channels: int, channel_
                         f"{w.quant.axis}; expected one per output channel ({channels}) along dimension "
                         f"{channel_axis}")
     if bias is not None:
-        problems += require_dtype(bias, "bias", ("int32",))
+        problems += require_dtype(bias, "bias", allowed_bias)
         if not bias.is_constant:
             problems.append(f"bias tensor {bias.describe()} must be constant")
         elif bias.size != channels:
@@ -131,16 +170,27 @@ def folded_bias(bias: Tensor | None, weights: np.ndarray, input_zero_point: int)
     return values - int(input_zero_point) * weights.sum(axis=1)
 
 
-def accumulator_problems(bias: Tensor | None, weights: np.ndarray) -> list[str]:
-    """The bound mcugen_common.h relies on: |bias| + 256 * sum(|weights|) must fit int32 for every channel."""
-    bound = np.abs(weights).sum(axis=1) * 256
+def accumulator_problems(bias: Tensor | None, weights: np.ndarray, input_bound: int = 256,
+                         wide: bool = False) -> list[str]:
+    """The bound mcugen_common.h relies on: |bias| + input_bound * sum(|weights|) must fit int32 for every channel
+    (int8 inputs: input_bound 256 covers |input - zero point|; 16x8 layers: 32768), or, for an int64 accumulator
+    (`wide`), stay below 2^47."""
+    bound = np.abs(weights).sum(axis=1) * input_bound
     if bias is not None:
         bound = bound + np.abs(np.asarray(bias.data, dtype=np.int64).reshape(-1))
     worst = int(bound.max()) if bound.size else 0
-    if worst > INT32_MAX:
-        return [f"the int32 accumulator could overflow (worst-case magnitude {worst}); the reduction is too deep "
-                f"or the bias too large"]
+    limit = INT64_ACCUMULATOR_LIMIT - 1 if wide else INT32_MAX
+    if worst > limit:
+        return [f"the int{64 if wide else 32} accumulator could overflow (worst-case magnitude {worst}); the "
+                f"reduction is too deep or the bias too large"]
     return []
+
+
+def layer_accumulator_problems(op: Op, x: Tensor, bias: Tensor | None, weights: np.ndarray) -> list[str]:
+    """accumulator_problems for the layer's input type and accumulator."""
+    if x.dtype == "int16":
+        return accumulator_problems(bias, weights, 1 << 15, wide_accumulator(op, bias))
+    return accumulator_problems(bias, weights)
 
 
 def emit_quant_arrays(emit: Emitter, multipliers: np.ndarray, shifts: np.ndarray) -> tuple[str, str]:
@@ -248,6 +298,8 @@ class ConvLayer:
     bias: np.ndarray
     has_bias: bool
     folded_bias: np.ndarray
+    dtype: str = "int8"  # of the activations: "int16" for a 16x8 layer
+    wide: bool = False  # a 16x8 layer's int64 accumulator (see the module docstring)
 
     @property
     def window(self) -> dict[str, int]:
@@ -282,6 +334,7 @@ def prepare_conv_layer(op: Op, graph: Graph, channel_axis: int, filter_depth: in
         activation_min=act_min, activation_max=act_max,
         multipliers=multipliers, shifts=shifts, bias=raw_bias, has_bias=bias is not None,
         folded_bias=folded_bias(bias, weights, x.quant.single_zero_point),
+        dtype=x.dtype, wide=x.dtype == "int16" and wide_accumulator(op, bias),
     )
 
 
@@ -299,20 +352,20 @@ class Conv2D(OpLowering):
 
     def check(self, op: Op, graph: Graph) -> list[str]:
         x, w, bias, y = weighted_operands(op, graph)
-        problems = check_int8_io(x, y) + check_activation(op)
+        problems = check_io(x, y) + check_activation(op)
         if problems:
             return problems
         if w is None or len(w.shape) != 4 or len(x.shape) != 4 or len(y.shape) != 4:
             return [f"input {x.describe()}, filter and output {y.describe()} must be 4-D (NHWC, OHWI)"]
         out_channels, filter_height, filter_width, filter_depth = w.shape
-        problems = check_weights(w, bias, out_channels, 0)
+        problems = check_weights(w, bias, out_channels, 0, bias_types(x))
         if filter_depth < 1 or x.shape[3] % filter_depth or out_channels % (x.shape[3] // filter_depth or 1):
             problems.append(f"filter {w.describe()} does not divide the {x.shape[3]} input channels into groups "
                             f"of equal size")
         if problems:
             return problems
         problems += check_window(op, x, y, filter_height, filter_width, out_channels)
-        return problems or accumulator_problems(bias, per_channel_weights(w, 0))
+        return problems or layer_accumulator_problems(op, x, bias, per_channel_weights(w, 0))
 
     def prepare(self, op: Op, graph: Graph) -> ConvLayer:
         x, w = operand(op, graph, INPUT), operand(op, graph, FILTER)
@@ -349,6 +402,8 @@ class Conv2DOneChannelPortable(KernelBinding):
         return "mcugen_conv2d_1ch_s8"
 
     def supports(self, op: Op, layer: ConvLayer, target: Target) -> str | None:
+        if int8_only(layer, "mcugen_conv2d_1ch_s8"):
+            return int8_only(layer, "mcugen_conv2d_1ch_s8")
         if layer.input_depth != 1:
             return f"mcugen_conv2d_1ch_s8 takes one input channel, not {layer.input_depth}"
         if layer.filter_height * layer.filter_width > ONE_CHANNEL_MAX_TAPS:
@@ -386,30 +441,71 @@ class Conv2DPortable(KernelBinding):
     def kernel_name(self, op: Op, layer: ConvLayer) -> str:
         return "mcugen_conv2d_s8"
 
+    def supports(self, op: Op, layer: ConvLayer, target: Target) -> str | None:
+        return int8_only(layer, "mcugen_conv2d_s8")
+
     def overlap(self, op: Op, layer: ConvLayer) -> list[tuple[int, int]]:
         return conv_overlap(layer)
 
     def emit(self, op: Op, layer: ConvLayer, emit: Emitter) -> None:
         emit.kernel("mcugen_conv2d_s8")
         params = emit.params("mcugen_conv2d_params", {
-            "batches": layer.batches,
-            "input_height": layer.input_height,
-            "input_width": layer.input_width,
-            "input_depth": layer.input_depth,
-            "filter_height": layer.filter_height,
-            "filter_width": layer.filter_width,
-            "filter_depth": layer.filter_depth,
-            "output_height": layer.output_height,
-            "output_width": layer.output_width,
-            "output_depth": layer.output_depth,
-            "filters_per_group": layer.output_depth // layer.groups,
-            **layer.window,
+            **conv_geometry(layer),
             **offsets_and_clamp(layer),
         })
         multipliers, shifts, folded = emit_conv_constants(emit, layer, layer.folded_bias)
         emit.call("mcugen_conv2d_s8", params, multipliers, shifts, emit.tensor(op.inputs[INPUT]),
                   emit.tensor(op.inputs[FILTER]), folded, border_bias(emit, layer, folded),
                   emit.tensor(op.outputs[OUTPUT]))
+
+
+@binding
+class Conv2DS16Portable(KernelBinding):
+    """16x8 convolution: int16 activations, int8 weights, int64 bias (int32 widened to it)."""
+
+    kind = "CONV_2D"
+    backend = "portable"
+
+    def kernel_name(self, op: Op, layer: ConvLayer) -> str:
+        return "mcugen_conv2d_s16"
+
+    def supports(self, op: Op, layer: ConvLayer, target: Target) -> str | None:
+        return None if layer.dtype == "int16" else f"mcugen_conv2d_s16 computes int16 activations, not {layer.dtype}"
+
+    def emit(self, op: Op, layer: ConvLayer, emit: Emitter) -> None:
+        emit.kernel("mcugen_conv2d_s16")
+        params = emit.params("mcugen_conv2d_s16_params", {
+            **conv_geometry(layer),
+            "wide": int(layer.wide),
+            "activation_min": layer.activation_min,
+            "activation_max": layer.activation_max,
+        })
+        multipliers, shifts = emit_quant_arrays(emit, layer.multipliers, layer.shifts)
+        emit.call("mcugen_conv2d_s16", params, multipliers, shifts, emit.tensor(op.inputs[INPUT]),
+                  emit.tensor(op.inputs[FILTER]), emit_wide_bias(emit, layer.bias), emit.tensor(op.outputs[OUTPUT]))
+
+
+def emit_wide_bias(emit: Emitter, bias: np.ndarray) -> str:
+    """The int64 bias array of a 16x8 kernel (an int32 bias is widened; a missing one is zeros)."""
+    return emit.const("bias", np.asarray(bias, dtype=np.int64), "int64_t")
+
+
+def conv_geometry(layer: ConvLayer) -> dict[str, int]:
+    """The params fields of mcugen_conv2d_s8 and mcugen_conv2d_s16 before their offsets and clamp."""
+    return {
+        "batches": layer.batches,
+        "input_height": layer.input_height,
+        "input_width": layer.input_width,
+        "input_depth": layer.input_depth,
+        "filter_height": layer.filter_height,
+        "filter_width": layer.filter_width,
+        "filter_depth": layer.filter_depth,
+        "output_height": layer.output_height,
+        "output_width": layer.output_width,
+        "output_depth": layer.output_depth,
+        "filters_per_group": layer.output_depth // layer.groups,
+        **layer.window,
+    }
 
 
 def window_crosses_border(layer: ConvLayer) -> bool:

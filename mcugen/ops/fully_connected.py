@@ -1,5 +1,6 @@
 """FULLY_CONNECTED on int8 activations with int8 [out, in] weights (per-tensor or per-channel) and an optional
-int32 bias. The input may have any shape: its rows are the runs of `in` consecutive elements.
+int32 bias, or on int16 activations ("16x8") with an optional int64 or int32 bias. The input may have any shape:
+its rows are the runs of `in` consecutive elements.
 
 Quantization follows TFLite Micro's CalculateOpDataFullyConnected: per-channel weights get one multiplier per
 output channel exactly as CONV_2D (scales widened to double before multiplying); per-tensor weights get one
@@ -7,6 +8,9 @@ multiplier from GetQuantizedConvolutionMultipler, which multiplies input and wei
 then divides in double. The two can differ in the last bit of the multiplier, so the distinction is kept. As in
 TFLite Micro, a per-tensor layer whose bias scale is not input_scale * weight_scale (within 2% of the output
 scale) is refused.
+
+16x8 layers (int16 activations with zero point 0, int8 weights, optional int64 or int32 bias) follow TFLite Micro's
+int16 path: the accumulator is int64 unless the bias is int32 (see mcugen/ops/conv2d.py).
 """
 
 from __future__ import annotations
@@ -16,10 +20,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from mcugen.ir import Graph, Op
-from mcugen.kernels.base import KernelBinding, binding
+from mcugen.kernels.base import KernelBinding, Target, binding, int8_only
 from mcugen.ops.base import Emitter, OpLowering, c_int_array, register
-from mcugen.ops.conv2d import (accumulator_problems, channel_multipliers, check_activation, check_int8_io,
-                               check_weights, emit_quant_arrays, folded_bias, output_range, weighted_operands)
+from mcugen.ops.conv2d import (bias_types, channel_multipliers, check_activation, check_io, check_weights,
+                               emit_quant_arrays, emit_wide_bias, folded_bias, layer_accumulator_problems,
+                               output_range, weighted_operands, wide_accumulator)
 from mcugen.quant import quantize_multiplier
 
 INPUT, WEIGHTS = 0, 1  # positions, as in mcugen.ops.conv2d.weighted_operands
@@ -44,6 +49,8 @@ class FullyConnectedLayer:
     bias: np.ndarray
     has_bias: bool
     folded_bias: np.ndarray
+    dtype: str = "int8"  # of the activations: "int16" for a 16x8 layer
+    wide: bool = False  # a 16x8 layer's int64 accumulator
 
 
 def layer_multipliers(input_scale: float, weight_scales: np.ndarray, output_scale: float,
@@ -63,7 +70,7 @@ class FullyConnected(OpLowering):
 
     def check(self, op: Op, graph: Graph) -> list[str]:
         x, w, bias, y = weighted_operands(op, graph)
-        problems = check_int8_io(x, y) + check_activation(op)
+        problems = check_io(x, y) + check_activation(op)
         if getattr(op.options, "weights_format", "DEFAULT") != "DEFAULT":
             problems.append(f"weights format {op.options.weights_format} is not supported; supported: DEFAULT")
         if problems:
@@ -71,7 +78,7 @@ class FullyConnected(OpLowering):
         if w is None or len(w.shape) != 2:
             return ["weights must be a 2-D [output features, input features] tensor"]
         out_features, in_features = w.shape
-        problems = check_weights(w, bias, out_features, 0)
+        problems = check_weights(w, bias, out_features, 0, bias_types(x))
         if problems:
             return problems
         if not w.quant.per_channel and w.quant.single_zero_point != 0:
@@ -88,7 +95,7 @@ class FullyConnected(OpLowering):
             if abs(product - bias_scale) / float(np.float32(y.quant.single_scale)) > 0.02:
                 problems.append(f"bias tensor {bias.describe()} has scale {bias_scale:.6g}; expected input scale "
                                 f"times weight scale ({product:.6g})")
-        return problems or accumulator_problems(bias, np.asarray(w.data, dtype=np.int64))
+        return problems or layer_accumulator_problems(op, x, bias, np.asarray(w.data, dtype=np.int64))
 
     def prepare(self, op: Op, graph: Graph) -> FullyConnectedLayer:
         x, w, bias, y = weighted_operands(op, graph)
@@ -104,6 +111,7 @@ class FullyConnected(OpLowering):
             activation_min=act_min, activation_max=act_max, per_channel=bool(w.quant.per_channel),
             multipliers=multipliers, shifts=shifts, bias=raw_bias, has_bias=bias is not None,
             folded_bias=folded_bias(bias, np.asarray(w.data, dtype=np.int64), x.quant.single_zero_point),
+            dtype=x.dtype, wide=x.dtype == "int16" and wide_accumulator(op, bias),
         )
 
 
@@ -114,6 +122,9 @@ class FullyConnectedPortable(KernelBinding):
 
     def kernel_name(self, op: Op, layer: FullyConnectedLayer) -> str:
         return "mcugen_fully_connected_s8"
+
+    def supports(self, op: Op, layer: FullyConnectedLayer, target: Target) -> str | None:
+        return int8_only(layer, "mcugen_fully_connected_s8")
 
     def emit(self, op: Op, layer: FullyConnectedLayer, emit: Emitter) -> None:
         emit.kernel("mcugen_fully_connected_s8")
@@ -129,3 +140,33 @@ class FullyConnectedPortable(KernelBinding):
         bias = emit.const("bias", c_int_array(layer.folded_bias), "int32_t")
         emit.call("mcugen_fully_connected_s8", params, multipliers, shifts, emit.tensor(op.inputs[INPUT]),
                   emit.tensor(op.inputs[WEIGHTS]), bias, emit.tensor(op.outputs[OUTPUT]))
+
+
+@binding
+class FullyConnectedS16Portable(KernelBinding):
+    """16x8 fully connected: int16 activations, int8 weights, int64 bias (int32 widened to it)."""
+
+    kind = "FULLY_CONNECTED"
+    backend = "portable"
+
+    def kernel_name(self, op: Op, layer: FullyConnectedLayer) -> str:
+        return "mcugen_fully_connected_s16"
+
+    def supports(self, op: Op, layer: FullyConnectedLayer, target: Target) -> str | None:
+        if layer.dtype != "int16":
+            return f"mcugen_fully_connected_s16 computes int16 activations, not {layer.dtype}"
+        return None
+
+    def emit(self, op: Op, layer: FullyConnectedLayer, emit: Emitter) -> None:
+        emit.kernel("mcugen_fully_connected_s16")
+        params = emit.params("mcugen_fully_connected_s16_params", {
+            "batches": layer.batches,
+            "input_depth": layer.input_depth,
+            "output_depth": layer.output_depth,
+            "wide": int(layer.wide),
+            "activation_min": layer.activation_min,
+            "activation_max": layer.activation_max,
+        })
+        multipliers, shifts = emit_quant_arrays(emit, layer.multipliers, layer.shifts)
+        emit.call("mcugen_fully_connected_s16", params, multipliers, shifts, emit.tensor(op.inputs[INPUT]),
+                  emit.tensor(op.inputs[WEIGHTS]), emit_wide_bias(emit, layer.bias), emit.tensor(op.outputs[OUTPUT]))

@@ -1,6 +1,6 @@
-"""MEAN of an int8 tensor over constant axes (keep_dims true or false), with TFLite Micro's arithmetic.
+"""MEAN of an int8 or int16 tensor over constant axes (keep_dims true or false), with TFLite Micro's arithmetic.
 
-TFLite Micro sums the int8 values over the reduced axes in int32, subtracts zero_point * count, and rescales by
+TFLite Micro sums the int8 (int16) values over the reduced axes in int32, subtracts zero_point * count, and rescales by
 input_scale / output_scale / count in one multiplier: the Q31 multiplier of the scale ratio is widened by
 2^floor(log2(count)) and divided by count (integer division), the shift lowered to match. The same holds when
 input and output share their quantization (the ratio is then exactly 1).
@@ -12,19 +12,20 @@ dimensions merged, so the kernel sees at most three kept and three reduced group
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
 from mcugen.ir import Graph, Op
 from mcugen.kernels.base import KernelBinding, binding
-from mcugen.ops.base import (OpLowering, operand, register, require_dtype, require_int8_io, require_per_tensor_quant,
-                             result)
+from mcugen.ops.base import OpLowering, operand, register, require_dtype, require_per_tensor_quant, result
 from mcugen.quant import quantize_multiplier
 
 INPUT, AXES = 0, 1
 OUTPUT = 0
 MAX_RANK = 6
 MAX_GROUPS = 3  # MCUGEN_MEAN_MAX_GROUPS in mcugen_mean_s8.h
+INT16_COUNT_LIMIT = 1 << 16  # elements per mean: the int32 sum of int16 values stays exact below it
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class MeanLayer:
     multiplier: int
     shift: int
     output_zero_point: int
+    dtype: str = "int8"
 
 
 def resolve_axes(axes: np.ndarray, rank: int) -> list[int] | None:
@@ -99,10 +101,13 @@ class Mean(OpLowering):
     kind = "MEAN"
     options_table = "ReducerOptions"
     input_count = (2, 2)
+    dtypes: ClassVar[tuple[str, ...]] = ("int8", "int16")  # of input and output (one type for both)
 
     def check(self, op: Op, graph: Graph) -> list[str]:
         x, axes, y = operand(op, graph, INPUT), operand(op, graph, AXES), result(op, graph, OUTPUT)
-        problems = require_int8_io(x, y)
+        problems = require_dtype(x, "input", self.dtypes) + require_dtype(y, "output", self.dtypes)
+        if not problems and x.dtype != y.dtype:
+            problems.append(f"input {x.describe()} and output {y.describe()} must have one type")
         problems += require_dtype(axes, "axes", ("int32", "int64"))
         if problems:
             return problems
@@ -119,6 +124,9 @@ class Mean(OpLowering):
         kept = int(np.prod([d for i, d in enumerate(x.shape) if i not in resolved], dtype=np.int64))
         if y.size != kept:
             return [f"output {y.describe()} does not hold the {kept} means of input {x.describe()}"]
+        if x.dtype == "int16" and x.size // max(kept, 1) >= INT16_COUNT_LIMIT:
+            return [f"means of {x.size // kept} int16 values are too long; at most {INT16_COUNT_LIMIT - 1} "
+                    f"values per mean are supported"]
         return []
 
     def prepare(self, op: Op, graph: Graph) -> MeanLayer:
@@ -128,7 +136,8 @@ class Mean(OpLowering):
         count = int(np.prod([x.shape[a] for a in axes], dtype=np.int64))
         multiplier, shift = mean_multiplier(x.quant.single_scale, y.quant.single_scale, count)
         return MeanLayer(kept=tuple(kept), reduced=tuple(summed), sum_offset=-x.quant.single_zero_point * count,
-                         multiplier=multiplier, shift=shift, output_zero_point=y.quant.single_zero_point)
+                         multiplier=multiplier, shift=shift, output_zero_point=y.quant.single_zero_point,
+                         dtype=y.dtype)
 
 
 @binding
@@ -137,7 +146,7 @@ class MeanPortable(KernelBinding):
     backend = "portable"
 
     def kernel_name(self, op: Op, layer: MeanLayer) -> str:
-        return "mcugen_mean_s8"
+        return f"mcugen_mean_s{layer.dtype[3:]}"
 
     def emit(self, op: Op, layer: MeanLayer, emit) -> None:
         emit.kernel("mcugen_mean_s8")
@@ -148,4 +157,4 @@ class MeanPortable(KernelBinding):
             "shift": layer.shift,
             "output_zero_point": layer.output_zero_point,
         })
-        emit.call("mcugen_mean_s8", params, emit.tensor(op.inputs[INPUT]), emit.tensor(op.outputs[OUTPUT]))
+        emit.call(self.kernel_name(op, layer), params, emit.tensor(op.inputs[INPUT]), emit.tensor(op.outputs[OUTPUT]))

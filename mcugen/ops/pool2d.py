@@ -1,6 +1,6 @@
-"""AVERAGE_POOL_2D and MAX_POOL_2D on int8 NHWC tensors, with SAME/VALID padding and a fused clamp activation.
+"""AVERAGE_POOL_2D and MAX_POOL_2D on int8 or int16 NHWC tensors, with SAME/VALID padding and a fused clamp activation.
 
-As in TFLite Micro, input and output share their quantization, so the kernels work on raw int8 values: the
+As in TFLite Micro, input and output share their quantization, so the kernels work on raw quantized values: the
 average divides by the number of input elements under the window (padding is not counted) and rounds halves
 away from zero.
 """
@@ -14,12 +14,13 @@ import numpy as np
 
 from mcugen.ir import Graph, Op
 from mcugen.kernels.base import KernelBinding, binding
-from mcugen.ops.base import OpLowering, operand, register, require_int8_io, require_per_tensor_quant, result
-from mcugen.ops.conv2d import window_limit_problems
+from mcugen.ops.base import OpLowering, operand, register, require_dtype, require_per_tensor_quant, result
+from mcugen.ops.conv2d import QUANTIZED_RANGE, window_limit_problems
 from mcugen.ops.streaming import window_gap
 from mcugen.quant import CLAMPING_ACTIVATIONS, activation_range
 
 INPUT, OUTPUT = 0, 0
+INT16_WINDOW_LIMIT = 1 << 16  # elements: the int32 sum of an int16 window stays exact below it
 
 
 def pool_output_size(padding: str, size: int, filter_size: int, stride: int) -> int:
@@ -53,6 +54,7 @@ class PoolLayer:
     pad_left: int
     activation_min: int
     activation_max: int
+    dtype: str = "int8"
 
     @property
     def input_shape(self) -> tuple[int, int, int, int]:
@@ -78,7 +80,11 @@ class _Pool2D(OpLowering):
 
     def check(self, op: Op, graph: Graph) -> list[str]:
         x, y = operand(op, graph, INPUT), result(op, graph, OUTPUT)
-        problems = require_int8_io(x, y)
+        problems = require_dtype(x, "input", ("int8", "int16")) + require_dtype(y, "output", ("int8", "int16"))
+        if not problems and x.dtype != y.dtype:
+            problems.append(f"input {x.describe()} and output {y.describe()} must have one type")
+        if problems:
+            return problems
         problems += require_per_tensor_quant(x, "input") + require_per_tensor_quant(y, "output")
         if problems:
             return problems
@@ -92,6 +98,9 @@ class _Pool2D(OpLowering):
         else:
             problems += window_limit_problems((o.stride_h, o.stride_w), (o.filter_height, o.filter_width), x,
                                               within_input=True)
+            if x.dtype == "int16" and o.filter_height * o.filter_width >= INT16_WINDOW_LIMIT:
+                problems.append(f"a {o.filter_height}x{o.filter_width} window over int16 values is too large; "
+                                f"at most {INT16_WINDOW_LIMIT - 1} elements are supported")
         if o.fused_activation_function not in CLAMPING_ACTIVATIONS:
             problems.append(f"fused activation {o.fused_activation_function} is not supported; "
                             f"supported: {', '.join(CLAMPING_ACTIVATIONS)}")
@@ -116,27 +125,28 @@ class _Pool2D(OpLowering):
         batches, in_h, in_w, channels = x.shape
         _, out_h, out_w, _ = y.shape
         act_min, act_max = activation_range(o.fused_activation_function, y.quant.single_scale,
-                                            y.quant.single_zero_point)
+                                            y.quant.single_zero_point, *QUANTIZED_RANGE[y.dtype])
         return PoolLayer(
             batches=batches, input_height=in_h, input_width=in_w, channels=channels,
             output_height=out_h, output_width=out_w, stride_height=o.stride_h, stride_width=o.stride_w,
             filter_height=o.filter_height, filter_width=o.filter_width,
             pad_top=pool_padding_before(in_h, o.filter_height, o.stride_h, out_h),
             pad_left=pool_padding_before(in_w, o.filter_width, o.stride_w, out_w),
-            activation_min=act_min, activation_max=act_max,
+            activation_min=act_min, activation_max=act_max, dtype=y.dtype,
         )
 
 
 class _Pool2DPortable(KernelBinding):
     backend = "portable"
-    c_name: ClassVar[str] = ""  # kernel mcugen_<c_name>_s8 in runtime/mcugen_pool2d_s8.c
+    c_name: ClassVar[str] = ""  # kernels mcugen_<c_name>_s8 and _s16 in runtime/mcugen_pool2d_s8.c
 
     def kernel_name(self, op: Op, layer: PoolLayer) -> str:
-        return f"mcugen_{self.c_name}_s8"
+        return f"mcugen_{self.c_name}_s{layer.dtype[3:]}"
 
     def overlap(self, op: Op, layer: PoolLayer) -> list[tuple[int, int]]:
         # mcugen_pool2d_s8 writes pixel by pixel, channel by channel; channel c reads only channel c of its window.
-        if layer.batches != 1:
+        # (window_gap counts one-byte elements: int16 layers declare no overlap.)
+        if layer.batches != 1 or layer.dtype != "int8":
             return []
         return [(INPUT, window_gap(layer.input_shape, layer.output_shape, layer.filter_hw, layer.window,
                                    np.arange(layer.channels)))]

@@ -1,7 +1,7 @@
-"""QUANTIZE: float32 -> int8 (the entry of float-I/O models), requantization between int8 and int16 (int8 -> int8,
-int16 -> int8, int8 -> int16), and int8 <-> uint8 (uint8 model inputs and outputs around an int8 body).
+"""QUANTIZE: float32 -> int8 or int16 (the entry of float-I/O models), requantization between int8 and int16
+(int8 -> int8, int16 -> int8, int8 -> int16), and int8 <-> uint8 (uint8 model inputs and outputs around an int8 body).
 
-float32 -> int8 divides by the output scale in float32 and rounds halves away from zero, as TFLite Micro's
+float32 -> int8 (or int16) divides by the output scale in float32 and rounds halves away from zero, as TFLite Micro's
 AffineQuantize. Integer requantization rescales by input_scale / output_scale with the usual Q31 multiplier and
 shift; int8 <-> uint8 does the same arithmetic, evaluated at compile time for the 256 possible inputs (a table).
 """
@@ -26,7 +26,9 @@ REQUANTIZE_KERNELS = {
 }
 # Runtime files holding more than one of those functions.
 KERNEL_SOURCES = {"mcugen_requantize_s16_s8": "mcugen_requantize_s16",
-                  "mcugen_requantize_s8_s16": "mcugen_requantize_s16"}
+                  "mcugen_requantize_s8_s16": "mcugen_requantize_s16",
+                  "mcugen_quantize_f32_s16": "mcugen_quantize_f32_s8"}
+FROM_FLOAT = (("float32", "int8"), ("float32", "int16"))
 
 
 @dataclass(frozen=True)
@@ -56,8 +58,9 @@ class Quantize(OpLowering):
         if problems:
             return problems
         pair = (x.dtype, y.dtype)
-        if pair not in REQUANTIZE_KERNELS and pair not in (("float32", "int8"), ("int8", "uint8"), ("uint8", "int8")):
+        if pair not in REQUANTIZE_KERNELS and pair not in FROM_FLOAT + (("int8", "uint8"), ("uint8", "int8")):
             return [f"QUANTIZE from {x.dtype} to {y.dtype} is not supported; supported: float32 -> int8, "
+                    "float32 -> int16, "
                     + ", ".join(f"{a} -> {b}" for a, b in REQUANTIZE_KERNELS) + ", int8 <-> uint8"]
         problems = require_per_tensor_quant(y, "output")
         if x.dtype != "float32":
@@ -79,7 +82,8 @@ class Quantize(OpLowering):
             return LutLayer(size=y.size, table=byte_table(requantize, x.dtype))
         if x.dtype == "float32":
             return QuantizeLayer(size=y.size, from_float=True, scale=float(y.quant.scale[0]),
-                                 input_zero_point=0, output_zero_point=y.quant.single_zero_point)
+                                 input_zero_point=0, output_zero_point=y.quant.single_zero_point,
+                                 kernel=f"mcugen_quantize_f32_s{y.dtype[3:]}")
         # The ratio of the two float32 scales is taken in double, as TFLite does.
         multiplier, shift = quantize_multiplier(float(x.quant.scale[0]) / float(y.quant.scale[0]))
         return QuantizeLayer(size=y.size, from_float=False, scale=0.0, input_zero_point=x.quant.single_zero_point,

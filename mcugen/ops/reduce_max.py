@@ -22,6 +22,7 @@ class ReduceMaxLayer:
 @register
 class ReduceMax(Mean):
     kind = "REDUCE_MAX"
+    dtypes = ("int8",)
 
     def check(self, op: Op, graph: Graph) -> list[str]:
         problems = super().check(op, graph)

@@ -1,4 +1,4 @@
-"""SUM of an int8 tensor over constant axes: MEAN's arithmetic and kernel without the division by the count.
+"""SUM of an int8 or int16 tensor over constant axes: MEAN's arithmetic and kernel without the division by the count.
 
 TFLite Micro sums in int32, subtracts zero_point * count and scales by input_scale / output_scale (one Q31
 multiplier, which may exceed 1); mcugen_mean_s8 does exactly that given the undivided multiplier.
@@ -26,7 +26,8 @@ class Sum(Mean):
         count = int(np.prod([x.shape[a] for a in axes], dtype=np.int64))
         multiplier, shift = quantize_multiplier(float(x.quant.scale[0]) / float(y.quant.scale[0]))
         return MeanLayer(kept=tuple(kept), reduced=tuple(summed), sum_offset=-x.quant.single_zero_point * count,
-                         multiplier=multiplier, shift=shift, output_zero_point=y.quant.single_zero_point)
+                         multiplier=multiplier, shift=shift, output_zero_point=y.quant.single_zero_point,
+                         dtype=y.dtype)
 
 
 @binding

@@ -46,11 +46,16 @@ extern "C" {
 #if defined(__AVR__)
 #define MCUGEN_READ_WEIGHT_S8(p) ((int8_t)pgm_read_byte(p))
 #define MCUGEN_READ_WEIGHT_U8(p) ((uint8_t)pgm_read_byte(p))
+#define MCUGEN_READ_WEIGHT_S16(p) ((int16_t)pgm_read_word(p))
 #define MCUGEN_READ_WEIGHT_S32(p) ((int32_t)pgm_read_dword(p))
+#define MCUGEN_READ_WEIGHT_S64(p)                                                                             \
+    ((int64_t)(((uint64_t)pgm_read_dword((const uint32_t *)(p) + 1) << 32) | pgm_read_dword((const uint32_t *)(p))))
 #else
 #define MCUGEN_READ_WEIGHT_S8(p) (*(p))
 #define MCUGEN_READ_WEIGHT_U8(p) (*(p))
+#define MCUGEN_READ_WEIGHT_S16(p) (*(p))
 #define MCUGEN_READ_WEIGHT_S32(p) (*(p))
+#define MCUGEN_READ_WEIGHT_S64(p) (*(p))
 #endif
 
 /** Smaller of two int32 values. */
@@ -161,6 +166,34 @@ static inline int8_t mcugen_requantize_s8(int32_t acc, int32_t multiplier, int32
 {
     const int32_t scaled = mcugen_requantize_nonnegative(acc, multiplier, shift) + output_offset;
     return (int8_t)mcugen_clamp_s32(scaled, act_min, act_max);
+}
+
+/**
+ * Scale a 64-bit accumulator (the 16x8 kernels: int16 activations, int8 weights, int64 bias) by (multiplier,
+ * shift) as TFLM's MultiplyByQuantizedMultiplier does for int64 values: the Q31 multiplier is first rounded to
+ * Q15 (halves up; multipliers from 0x7FFF0000 on saturate to 0x7FFF), then the product is shifted right by
+ * 15 - shift with halves rounded toward +infinity. shift is in [-31, 7]; |acc| < 2^47 keeps the product inside
+ * int64 (|acc| * 2^15 < 2^62).
+ */
+static inline int32_t mcugen_requantize_s64(int64_t acc, int32_t multiplier, int32_t shift)
+{
+    const int64_t reduced = multiplier < 0x7FFF0000 ? (int64_t)((multiplier + (INT32_C(1) << 15)) >> 16) : 0x7FFF;
+    const int32_t right_shift = 15 - shift;
+    return (int32_t)((acc * reduced + ((int64_t)1 << (right_shift - 1))) >> right_shift);
+}
+
+/**
+ * Finish a 16x8 accumulator into an int16 output. With `wide` the accumulator is TFLM's int64 one (an int64 bias,
+ * or none in a model that declares int64 biases) and is scaled by mcugen_requantize_s64; otherwise it is TFLM's
+ * int32 one (an int32 bias), which mcugen has proven at compile time to stay inside int32, scaled as the int8
+ * kernels scale theirs. Then offset and clamp to [act_min, act_max] (a subrange of [-32768, 32767]).
+ */
+static inline int16_t mcugen_requantize_s16(int64_t acc, int32_t wide, int32_t multiplier, int32_t shift,
+                                            int32_t output_offset, int32_t act_min, int32_t act_max)
+{
+    const int32_t scaled = wide ? mcugen_requantize_s64(acc, multiplier, shift)
+                                : mcugen_requantize_nonnegative((int32_t)acc, multiplier, shift);
+    return (int16_t)mcugen_clamp_s32(scaled + output_offset, act_min, act_max);
 }
 
 #ifdef __cplusplus

@@ -1,6 +1,6 @@
 /**
  * @file mcugen_mean_s8.h
- * @brief MEAN of an int8 tensor over a set of axes.
+ * @brief MEAN of an int8 or int16 tensor over a set of axes.
  */
 #ifndef MCUGEN_MEAN_S8_H
 #define MCUGEN_MEAN_S8_H
@@ -39,6 +39,10 @@ typedef struct {
  * @param[out] output  int8, the kept dimensions in input order
  */
 void mcugen_mean_s8(const mcugen_mean_params *params, const int8_t *input, int8_t *output);
+
+/** @brief mcugen_mean_s8 on int16 values (zero point 0), clamped to [-32768, 32767]; means of fewer than 2^16
+ *         elements each. */
+void mcugen_mean_s16(const mcugen_mean_params *params, const int16_t *input, int16_t *output);
 
 #ifdef __cplusplus
 }

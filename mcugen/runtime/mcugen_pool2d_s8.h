@@ -1,6 +1,6 @@
 /**
  * @file mcugen_pool2d_s8.h
- * @brief AVERAGE_POOL_2D and MAX_POOL_2D on int8 NHWC tensors.
+ * @brief AVERAGE_POOL_2D and MAX_POOL_2D on int8 or int16 NHWC tensors.
  */
 #ifndef MCUGEN_POOL2D_S8_H
 #define MCUGEN_POOL2D_S8_H
@@ -50,6 +50,12 @@ void mcugen_avg_pool2d_s8(const mcugen_pool2d_params *params, const int8_t *inpu
  * @param[out] output  int8 [batches, output_height, output_width, channels]
  */
 void mcugen_max_pool2d_s8(const mcugen_pool2d_params *params, const int8_t *input, int8_t *output);
+
+/** @brief mcugen_avg_pool2d_s8 on int16 tensors (windows below 2^16 elements). */
+void mcugen_avg_pool2d_s16(const mcugen_pool2d_params *params, const int16_t *input, int16_t *output);
+
+/** @brief mcugen_max_pool2d_s8 on int16 tensors. */
+void mcugen_max_pool2d_s16(const mcugen_pool2d_params *params, const int16_t *input, int16_t *output);
 
 #ifdef __cplusplus
 }

@@ -1,6 +1,6 @@
 #include "mcugen_quantize_f32_s8.h"
 
-/* Round half away from zero of |x| <= 256, without libm: below 2^23 the difference between a float and its
+/* Round half away from zero of |x| <= 65536, without libm: below 2^23 the difference between a float and its
  * truncation is exact, so comparing it with 0.5 decides the rounding exactly. */
 static int32_t round_half_away(float x)
 {
@@ -14,25 +14,31 @@ static int32_t round_half_away(float x)
     return truncated;
 }
 
+/* One element: round(x / scale) + zero_point clamped to [low, high]. Any quotient beyond +-limit (twice the
+ * output type's span) saturates whatever the zero point, so clamping it first changes no result and keeps the
+ * float -> int conversion defined. The negated test also sends NaN to the low end. */
+static int32_t quantize_one(float x, float scale, int32_t zero_point, float limit, int32_t low, int32_t high)
+{
+    float scaled = x / scale;
+    if (!(scaled >= -limit)) {
+        scaled = -limit;
+    } else if (scaled > limit) {
+        scaled = limit;
+    }
+    const int32_t value = round_half_away(scaled) + zero_point;
+    return value < low ? low : (value > high ? high : value);
+}
+
 void mcugen_quantize_f32_s8(const mcugen_quantize_f32_s8_params *params, const float *input, int8_t *output)
 {
     for (int32_t i = 0; i < params->size; ++i) {
-        float scaled = input[i] / params->scale;
-        /* Any quotient beyond +-256 saturates whatever the zero point, so clamping it first changes no result and
-         * keeps the float -> int conversion defined. The negated test also sends NaN to the low end. */
-        if (!(scaled >= -256.0f)) {
-            scaled = -256.0f;
-        } else if (scaled > 256.0f) {
-            scaled = 256.0f;
-        }
-        int32_t value = round_half_away(scaled);
-        value += params->zero_point;
-        if (value < -128) {
-            value = -128;
-        }
-        if (value > 127) {
-            value = 127;
-        }
-        output[i] = (int8_t)value;
+        output[i] = (int8_t)quantize_one(input[i], params->scale, params->zero_point, 256.0f, -128, 127);
+    }
+}
+
+void mcugen_quantize_f32_s16(const mcugen_quantize_f32_s8_params *params, const float *input, int16_t *output)
+{
+    for (int32_t i = 0; i < params->size; ++i) {
+        output[i] = (int16_t)quantize_one(input[i], params->scale, params->zero_point, 65536.0f, -32768, 32767);
     }
 }

@@ -1,6 +1,6 @@
 /**
  * @file mcugen_quantize_f32_s8.h
- * @brief QUANTIZE float32 -> int8 (per-tensor affine).
+ * @brief QUANTIZE float32 -> int8 or int16 (per-tensor affine).
  */
 #ifndef MCUGEN_QUANTIZE_F32_S8_H
 #define MCUGEN_QUANTIZE_F32_S8_H
@@ -28,6 +28,12 @@ typedef struct {
  * @param[out] output  int8 [size]
  */
 void mcugen_quantize_f32_s8(const mcugen_quantize_f32_s8_params *params, const float *input, int8_t *output);
+
+/**
+ * @brief output[i] = clamp(round_half_away_from_zero(input[i] / scale) + zero_point, -32768, 32767), the int16
+ *        twin of mcugen_quantize_f32_s8 (quotients beyond +-65536 saturate; NaN gives -32768).
+ */
+void mcugen_quantize_f32_s16(const mcugen_quantize_f32_s8_params *params, const float *input, int16_t *output);
 
 #ifdef __cplusplus
 }

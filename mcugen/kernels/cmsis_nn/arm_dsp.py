@@ -32,7 +32,7 @@ from __future__ import annotations
 import numpy as np
 
 from mcugen.ir import Op
-from mcugen.kernels.base import KernelBinding, Target, binding
+from mcugen.kernels.base import KernelBinding, Target, binding, int8_only
 from mcugen.kernels.cmsis_nn.common import BACKEND
 from mcugen.ops.base import Emitter, c_int_array
 from mcugen.ops.conv2d import FILTER, INPUT, OUTPUT, ConvLayer, layer_input_shape, layer_output_shape
@@ -133,6 +133,8 @@ class FullyConnectedArm(ArmDspBinding):
         return "mcugen_arm_fully_connected_s8"
 
     def supports(self, op: Op, layer: FullyConnectedLayer, target: Target) -> str | None:
+        if int8_only(layer, self.kernel_name(op, layer)):
+            return int8_only(layer, self.kernel_name(op, layer))
         problem = dsp_problem(target) or fast_requantize_problem(layer.shifts, layer.folded_bias, layer.input_depth)
         return problem and f"{self.kernel_name(op, layer)}: {problem}"
 
@@ -173,6 +175,8 @@ class Conv2D1x1Arm(ArmDspBinding):
         return "mcugen_arm_fully_connected_s8"
 
     def supports(self, op: Op, layer: ConvLayer, target: Target) -> str | None:
+        if int8_only(layer, self.kernel_name(op, layer)):
+            return int8_only(layer, self.kernel_name(op, layer))
         problem = dsp_problem(target)
         if problem is None and not (layer.filter_height == layer.filter_width == 1 and layer.groups == 1
                                     and layer.stride_height == layer.stride_width == 1
@@ -254,6 +258,8 @@ class _ShallowConv(ArmDspBinding):
         raise NotImplementedError
 
     def supports(self, op: Op, layer: ConvLayer, target: Target) -> str | None:
+        if int8_only(layer, self.kernel_name(op, layer)):
+            return int8_only(layer, self.kernel_name(op, layer))
         problem = (dsp_problem(target) or self.shape_problem(layer)
                    or fast_requantize_problem(layer.shifts, layer.folded_bias, shallow_taps(layer)))
         return problem and f"{self.kernel_name(op, layer)}: {problem}"
@@ -348,6 +354,8 @@ class DepthwiseMult1Arm(ArmDspBinding):
         return "mcugen_arm_depthwise_conv2d_mult1_s8"
 
     def supports(self, op: Op, layer: ConvLayer, target: Target) -> str | None:
+        if int8_only(layer, self.kernel_name(op, layer)):
+            return int8_only(layer, self.kernel_name(op, layer))
         problem = dsp_problem(target)
         if problem is None and layer.depth_multiplier != 1:
             problem = f"needs depth multiplier 1 (has {layer.depth_multiplier})"
@@ -404,6 +412,8 @@ class Conv2DIm2colArm(ArmDspBinding):
         return "mcugen_arm_conv2d_im2col_s8"
 
     def supports(self, op: Op, layer: ConvLayer, target: Target) -> str | None:
+        if int8_only(layer, self.kernel_name(op, layer)):
+            return int8_only(layer, self.kernel_name(op, layer))
         problem = dsp_problem(target)
         if problem is None and layer.groups != 1:
             problem = "grouped convolution"

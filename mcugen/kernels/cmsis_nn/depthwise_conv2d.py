@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from mcugen.ir import Op
-from mcugen.kernels.base import KernelBinding, Target, binding
+from mcugen.kernels.base import KernelBinding, Target, binding, int8_only
 from mcugen.kernels.cmsis_nn import common
 from mcugen.kernels.cmsis_nn.conv2d import quant_params, uint16_problem
 from mcugen.ops.base import Emitter
@@ -106,6 +106,8 @@ class Depthwise3x3(_CmsisDepthwise):
     function = "arm_depthwise_conv_3x3_s8"
 
     def supports(self, op: Op, layer: ConvLayer, target: Target) -> str | None:
+        if int8_only(layer, self.kernel_name(op, layer)):
+            return int8_only(layer, self.kernel_name(op, layer))
         if target.isa == "mve":
             return f"{self.function}: the wrapper does not use it on Helium"
         if not (is_opt(layer) and is_3x3(layer)):
@@ -131,6 +133,8 @@ class DepthwiseOpt(_CmsisDepthwise):
     function = "arm_depthwise_conv_s8_opt"
 
     def supports(self, op: Op, layer: ConvLayer, target: Target) -> str | None:
+        if int8_only(layer, self.kernel_name(op, layer)):
+            return int8_only(layer, self.kernel_name(op, layer))
         if not is_opt(layer):
             return f"{self.function}: needs depth multiplier 1, one image and no dilation"
         return None
@@ -144,6 +148,8 @@ class DepthwiseGeneric(_CmsisDepthwise):
     function = "arm_depthwise_conv_s8"
 
     def supports(self, op: Op, layer: ConvLayer, target: Target) -> str | None:
+        if int8_only(layer, self.kernel_name(op, layer)):
+            return int8_only(layer, self.kernel_name(op, layer))
         problem = uint16_problem(layer)
         return problem and f"{self.function}: {problem}"
 

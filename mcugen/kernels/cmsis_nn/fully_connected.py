@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from mcugen.ir import Op
-from mcugen.kernels.base import KernelBinding, Target, binding
+from mcugen.kernels.base import KernelBinding, Target, binding, int8_only
 from mcugen.kernels.cmsis_nn.common import BACKEND, activation, context, dims, mutable
 from mcugen.ops.base import Emitter, c_int_array
 from mcugen.ops.fully_connected import INPUT, OUTPUT, WEIGHTS, FullyConnectedLayer
@@ -56,6 +56,8 @@ class FullyConnectedCmsisNN(KernelBinding):
         return "arm_fully_connected_per_channel_s8" if layer.per_channel else "arm_fully_connected_s8"
 
     def supports(self, op: Op, layer: FullyConnectedLayer, target: Target) -> str | None:
+        if int8_only(layer, self.kernel_name(op, layer)):
+            return int8_only(layer, self.kernel_name(op, layer))
         low, high = INPUT_OFFSET_RANGE
         if not low <= layer.input_offset <= high:
             return f"input offset {layer.input_offset} is outside CMSIS-NN's range [{low}, {high}]"

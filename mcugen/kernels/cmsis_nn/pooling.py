@@ -17,7 +17,7 @@ disjoint). arm_avgpool_s8's code paths differ in their order, so it gets no over
 from __future__ import annotations
 
 from mcugen.ir import Op
-from mcugen.kernels.base import Target, binding
+from mcugen.kernels.base import Target, binding, int8_only
 from mcugen.kernels.cmsis_nn.common import CmsisNNBinding, activation, context, dims, tile
 from mcugen.ops.base import Emitter
 from mcugen.ops.pool2d import INPUT, OUTPUT, PoolLayer
@@ -34,6 +34,8 @@ def avgpool_scratch_bytes(output_width: int, channels: int, isa: str) -> int:
 class _PoolCmsisNN(CmsisNNBinding):
 
     def supports(self, op: Op, layer: PoolLayer, target: Target) -> str | None:
+        if int8_only(layer, self.kernel_name(op, layer)):
+            return int8_only(layer, self.kernel_name(op, layer))
         if layer.filter_height * layer.filter_width >= MAX_WINDOW:
             return f"a {layer.filter_height}x{layer.filter_width} window is too large for {self.function}"
         return None

@@ -12,7 +12,7 @@ only overwrites bytes already read: gap 0, as the portable kernel.
 from __future__ import annotations
 
 from mcugen.ir import Op
-from mcugen.kernels.base import binding
+from mcugen.kernels.base import binding, int8_only
 from mcugen.kernels.cmsis_nn.common import CmsisNNBinding
 from mcugen.ops.base import Emitter
 from mcugen.ops.softmax import INPUT, OUTPUT, SoftmaxLayer
@@ -24,6 +24,9 @@ FUNCTION = "arm_softmax_s8"
 class SoftmaxCmsisNN(CmsisNNBinding):
     kind = "SOFTMAX"
     function = FUNCTION
+
+    def supports(self, op: Op, layer: SoftmaxLayer, target) -> str | None:
+        return int8_only(layer, FUNCTION)
 
     def overlap(self, op: Op, layer: SoftmaxLayer) -> list[tuple[int, int]]:
         return [(INPUT, 0)]
