@@ -6,6 +6,7 @@ the op lowerings. Output is deterministic: no timestamps, no absolute paths, sor
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import json
 import re
@@ -19,7 +20,7 @@ import numpy as np
 
 from mcugen import __version__, ops
 from mcugen.compiler import Compiled
-from mcugen.errors import InternalError
+from mcugen.errors import InternalError, McugenError
 from mcugen.golden import Golden, input_streams
 from mcugen.ir import DTYPES, Op, Tensor
 from mcugen.kernels.cmsis_nn import library as cmsis_library
@@ -222,7 +223,9 @@ def format_values(flat: np.ndarray, ctype: str) -> str:
 # ---- project assembly ----------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
+    """One environment per process: it compiles each template once."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("mcugen", "templates"),
         trim_blocks=True,
@@ -289,8 +292,10 @@ def _op_comment(compiled: Compiled, op: Op, kernel: str, project: _Project) -> l
     return [c_comment(line) for line in lines]
 
 
-def render_project(compiled: Compiled, golden: Golden | None, command: str) -> dict[str, str | bytes]:
-    """Every file of the generated project, by relative path."""
+def render_project(compiled: Compiled, golden: Golden | None, command: str,
+                   plot: bool = True) -> dict[str, str | bytes]:
+    """Every file of the generated project, by relative path; `plot` adds the arena picture (when matplotlib is
+    installed)."""
     from mcugen.targets import INCLUDE_DIRS, build_files
 
     graph = compiled.graph
@@ -357,9 +362,9 @@ def render_project(compiled: Compiled, golden: Golden | None, command: str) -> d
     sources = sorted(p for p in files if p.endswith(".c"))
     files.update(build_files(name, compiled.board, sources, "\n".join(head), include_dirs))
     files["mcugen_report.json"] = json.dumps(report(compiled), indent=2, sort_keys=True) + "\n"
-    plot = arena_plot_svg(compiled)
-    if plot is not None:
-        files["report/arena.svg"] = plot
+    svg = arena_plot_svg(compiled) if plot else None
+    if svg is not None:
+        files["report/arena.svg"] = svg
     return files
 
 
