@@ -48,10 +48,17 @@ REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "wave_classifier" / "wave_int8.tflite"
 MODELS_DIR = Path(os.environ.get("MCUGEN_MODELS", REPO.parent / "shared" / "models"))
 CMSIS_NN = Path(os.environ.get("CMSIS_NN_PATH", REPO.parent / "shared" / "third_party" / "CMSIS-NN"))
+FIXTURES = REPO / "tests" / "fixtures" / "fuzz"
+FIXTURE_MANIFEST = "fixtures.json"
 DEFAULT_TIMEOUT = 20.0  # seconds per mutant: the largest DEV model compiles and renders in about 2
 MEMORY_LIMIT = 4 << 30  # address space of the worker: a mutant that asks for more is a finding (MemoryError)
 BOARDS = ("qemu-m4", "host", "qemu-m55", "nano33ble")
 INTERESTING = (0, 1, -1, 2, 3, 7, 8, 16, 127, -128, 128, 255, 256, 1 << 15, (1 << 16) + 1, (1 << 31) - 1, -(1 << 31))
+
+
+def cmsis_nn_root() -> Path | None:
+    """The CMSIS-NN tree the cmsis-nn mutants compile against, if there is one."""
+    return CMSIS_NN if (CMSIS_NN / "Include" / "arm_nnfunctions.h").is_file() else None
 
 
 class MutantTimeout(BaseException):
@@ -498,7 +505,7 @@ def run_mutant(mutant: Mutant, timeout: float = DEFAULT_TIMEOUT) -> Outcome:
 
     if mutant.data is None:
         return Outcome("unserialisable")
-    cmsis = CMSIS_NN if (CMSIS_NN / "Include" / "arm_nnfunctions.h").is_file() else None
+    cmsis = cmsis_nn_root()
     if mutant.kernels == "cmsis-nn" and cmsis is None:
         mutant.kernels = "portable"
     previous = signal.signal(signal.SIGALRM, _alarm)
@@ -653,8 +660,8 @@ def campaign(seed: int, count: int, start: int = 0, sanitize: int = 0, timeout: 
     the mutant it was running, and a new worker carries on with the next one."""
     summary = Summary()
     began = time.perf_counter()
-    # Spread the sanitized builds over the campaign: about one accepted mutant in `every` (a quarter is accepted).
-    every = max(1, count // max(1, 4 * sanitize)) if sanitize else 1
+    # Spread the sanitized builds over the campaign: one accepted mutant in `every` (about a fifth is accepted).
+    every = max(1, count // max(1, 5 * sanitize)) if sanitize else 1
     sanitize_left = sanitize
     index, stop = start, start + count
     last_report = began
@@ -685,6 +692,9 @@ def campaign(seed: int, count: int, start: int = 0, sanitize: int = 0, timeout: 
             if "sanitize" in event:
                 summary.add(summary.sanitized, event["sanitize"])
                 sanitize_left -= 1
+                if event["sanitize"] == "reference":  # TFLite Micro failed: kept to look at, not mcugen's fault
+                    _save_finding(out / "reference", make_mutant(seed, event["index"]), "reference",
+                                  event.get("sanitize_detail", ""))
                 if event["sanitize"] in FINDING_KINDS:
                     mutant = mutant or make_mutant(seed, event["index"])
                     _save_finding(out, mutant, "sanitize-" + event["sanitize"], event.get("sanitize_detail", ""))
@@ -707,6 +717,25 @@ def campaign(seed: int, count: int, start: int = 0, sanitize: int = 0, timeout: 
     return summary
 
 
+def write_fixture(mutant: Mutant, name: str, why: str = "", directory: Path = FIXTURES) -> Path:
+    """Keep `mutant` as a regression fixture, with how it was made in the directory's manifest."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{name}.tflite"
+    path.write_bytes(mutant.data)
+    manifest_path = directory / FIXTURE_MANIFEST
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+    manifest[path.name] = {
+        "made_by": f"python -m mcugen.fuzz --seed {mutant.seed} --index {mutant.index} --fixture {name}",
+        "base": mutant.base,
+        "mutations": mutant.mutations,
+        "board": mutant.board,
+        "kernels": mutant.kernels,
+        "found": why,
+    }
+    manifest_path.write_text(json.dumps(dict(sorted(manifest.items())), indent=2) + "\n")
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m mcugen.fuzz", description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=1000, help="mutants to run")
@@ -718,6 +747,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default="fuzz-findings", help="where findings are written")
     parser.add_argument("--index", type=int, help="only regenerate (and run) mutant INDEX")
     parser.add_argument("--write", help="with --index: write the mutant to this file")
+    parser.add_argument("--fixture", metavar="NAME",
+                        help="with --index: keep the mutant as regression fixture tests/fixtures/fuzz/NAME.tflite")
+    parser.add_argument("--why", default="", help="with --fixture: what the mutant found, for the manifest")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--sanitize-every", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -728,11 +760,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.index is not None:
         mutant = make_mutant(args.seed, args.index)
         print(mutant.label())
+        if (args.write or args.fixture) and mutant.data is None:
+            print("this mutant cannot be serialised")
+            return 1
         if args.write:
-            if mutant.data is None:
-                print("this mutant cannot be serialised")
-                return 1
             Path(args.write).write_bytes(mutant.data)
+        if args.fixture:
+            write_fixture(mutant, args.fixture, args.why)
         outcome = run_mutant(mutant, args.timeout)
         print(f"{outcome.kind}: {outcome.detail}")
         if outcome.kind == "accepted" and args.sanitize:

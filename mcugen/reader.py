@@ -248,6 +248,9 @@ def _check_references(graph: Graph, source: str) -> None:
         for t in op.inputs + op.outputs:
             if t >= count or t < -1:
                 raise ModelError(f"{source}: op {op.index} ({op.kind}) refers to tensor {t}; the model has {count}")
+        if any(t < 0 for t in op.outputs):
+            # -1 marks an omitted optional input; an output always names a tensor
+            raise ModelError(f"{source}: op {op.index} ({op.kind}) has output -1 (no tensor); the model is malformed")
     for t in graph.inputs + graph.outputs:
         if not 0 <= t < count:
             raise ModelError(f"{source}: the graph's inputs/outputs refer to tensor {t}; the model has {count}")
