@@ -11,9 +11,11 @@ import importlib.util
 import json
 import re
 import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from types import SimpleNamespace
 
 import jinja2
 import numpy as np
@@ -37,9 +39,39 @@ RUNTIME_INCLUDE_RE = re.compile(r'^#include "(mcugen_\w+\.h)"', re.MULTILINE)
 class ConstArray:
     symbol: str
     ctype: str
-    values: str  # formatted initialiser lines
+    data: np.ndarray  # the values, flat; formatted only when the weights file is written
     length: int
     comment: str
+
+    @property
+    def values(self) -> str:
+        """The formatted initialiser lines."""
+        return format_values(self.data, self.ctype)
+
+
+class StreamedText:
+    """The content of a large generated file, produced piece by piece as it is written (`chunks`), so that memory
+    holds one piece at a time and not the whole text. str() gives the whole text; the bytes are the same."""
+
+    def __init__(self, pieces: Callable[[], Iterator[str]]):
+        self._pieces = pieces
+
+    def chunks(self) -> Iterator[str]:
+        return self._pieces()
+
+    def __str__(self) -> str:
+        return "".join(self._pieces())
+
+    def encode(self, encoding: str = "utf-8") -> bytes:
+        return str(self).encode(encoding)
+
+    def __contains__(self, text: str) -> bool:
+        return text in str(self)
+
+
+# Weights files with more values than this are streamed to disk (StreamedText) rather than held as one string.
+STREAM_VALUES = 1 << 20
+VALUES_PER_BLOCK_LINES = 4096  # lines formatted at a time
 
 
 @dataclass
@@ -92,9 +124,7 @@ class _Project:
 
     def add_const(self, symbol: str, values: np.ndarray, ctype: str, comment: str) -> str:
         flat = np.asarray(values).reshape(-1)
-        self.consts[symbol] = ConstArray(
-            symbol, ctype, format_values(flat, ctype), max(flat.size, 1), c_comment(comment)
-        )
+        self.consts[symbol] = ConstArray(symbol, ctype, flat, max(flat.size, 1), c_comment(comment))
         return symbol
 
 
@@ -209,15 +239,26 @@ def c_value(value: object) -> str:
 
 
 def format_values(flat: np.ndarray, ctype: str) -> str:
+    """The initialiser lines of a C array of `ctype` holding `flat`."""
+    return "".join(format_value_blocks(flat, ctype))
+
+
+def format_value_blocks(flat: np.ndarray, ctype: str, lines: int = VALUES_PER_BLOCK_LINES) -> Iterator[str]:
+    """format_values in pieces of at most `lines` lines: memory for one piece at a time, the same text joined."""
+    flat = np.asarray(flat).reshape(-1)
     if flat.size == 0:
-        return "    0"
-    if ctype == "float":
-        items = [c_float(v) for v in flat.tolist()]
-        per_line = 6
-    else:
-        items = [c_int(v) for v in flat.astype(np.int64).tolist()]
-        per_line = VALUES_PER_LINE if ctype in ("int8_t", "uint8_t") else 8
-    return ",\n".join("    " + ", ".join(items[i : i + per_line]) for i in range(0, len(items), per_line))
+        yield "    0"
+        return
+    per_line = 6 if ctype == "float" else VALUES_PER_LINE if ctype in ("int8_t", "uint8_t") else 8
+    step = per_line * lines
+    for start in range(0, flat.size, step):
+        block = flat[start : start + step]
+        if ctype == "float":
+            items = [c_float(v) for v in block.tolist()]
+        else:
+            items = [c_int(v) for v in block.astype(np.int64).tolist()]
+        yield (",\n" if start else "") + ",\n".join(
+            "    " + ", ".join(items[i : i + per_line]) for i in range(0, len(items), per_line))
 
 
 # ---- project assembly ----------------------------------------------------------------------------------------
@@ -339,7 +380,7 @@ def render_project(compiled: Compiled, golden: Golden | None, command: str,
     files: dict[str, str | bytes] = {
         f"include/{name}.h": env.get_template("model/model.h.j2").render(context),
         f"src/{name}.c": env.get_template("model/model.c.j2").render(context),
-        f"src/{name}_weights.c": env.get_template("model/weights.c.j2").render(context),
+        f"src/{name}_weights.c": _weights_source(env, context, list(project.consts.values())),
         f"src/{name}_weights.h": env.get_template("model/weights.h.j2").render(context),
         f"src/{name}_selftest.h": env.get_template("model/selftest.h.j2").render(context),
         f"src/{name}_selftest.c": env.get_template("model/selftest.c.j2").render(context),
@@ -366,6 +407,28 @@ def render_project(compiled: Compiled, golden: Golden | None, command: str,
     if svg is not None:
         files["report/arena.svg"] = svg
     return files
+
+
+def _weights_source(env: jinja2.Environment, context: dict[str, object], consts: list[ConstArray]) -> str | StreamedText:
+    """The weights file: the template rendered with a marker in place of each array's values, then the values
+    formatted where the markers are, a block at a time. Streamed when large; a plain string otherwise."""
+    marked = [SimpleNamespace(symbol=c.symbol, ctype=c.ctype, length=c.length, comment=c.comment,
+                              values=f"\0{k}\0") for k, c in enumerate(consts)]
+    parts = env.get_template("model/weights.c.j2").render({**context, "consts": marked}).split("\0")
+    if len(parts) != 2 * len(consts) + 1:  # names are sanitised, so no other NUL can appear
+        raise InternalError("the weights template lost or repeated an array's values")
+
+    def pieces() -> Iterator[str]:
+        for k, part in enumerate(parts):
+            if k % 2 == 0:
+                yield part
+            else:
+                const = consts[int(part)]
+                yield from format_value_blocks(const.data, const.ctype)
+
+    if sum(c.data.size for c in consts) > STREAM_VALUES:
+        return StreamedText(pieces)
+    return "".join(pieces())
 
 
 def _cmsis_nn_context(compiled: Compiled, project: _Project) -> dict[str, object] | None:
