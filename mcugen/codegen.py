@@ -29,6 +29,7 @@ from mcugen.kernels.cmsis_nn import library as cmsis_library
 from mcugen.kernels.cmsis_nn.library import CmsisNN
 from mcugen.outdir import write_project  # noqa: F401  (part of this module's interface)
 from mcugen.sanitize import c_comment, markdown_code, markdown_text, short_name, symbol_part
+from mcugen.state import StateLayout, state_layout
 
 RUNTIME_PACKAGE = "mcugen.runtime"
 VALUES_PER_LINE = 16
@@ -84,7 +85,7 @@ class OpCode:
 ARENA_VARIABLE = "arena"
 # Symbols of the public API (after the `<name>_` prefix): a constant named after a tensor never takes one of these.
 API_SYMBOLS = ("arena", "arena_storage", "at", "init", "invoke", "input", "output", "input_bytes", "output_bytes",
-               "selftest", "model_hash", "profile_mark")
+               "selftest", "model_hash", "profile_mark", "state", "state_ready", "reset")
 
 
 @dataclass
@@ -96,11 +97,15 @@ class _Project:
     kernels: set[str] = field(default_factory=set)
     cmsis_functions: set[str] = field(default_factory=set)
     weight_symbols: dict[int, str] = field(default_factory=dict)  # constant tensor index -> symbol
+    state: StateLayout = StateLayout((), 0)  # where the variable tensors live (outside the arena)
 
     def tensor_expr(self, index: int) -> str:
         tensor = self.compiled.graph.tensors[index]
         if tensor.is_constant:
             return self.weight(tensor)
+        if tensor.is_variable:
+            offset = self.state.offset(index)
+            return f"(({tensor.ctype} *)(void *)({self.compiled.graph.name}_state + {offset}))"
         offset = self.compiled.offset(index)
         return f"(({tensor.ctype} *)({self.arena_symbol} + {offset}))"
 
@@ -327,6 +332,8 @@ def _op_comment(compiled: Compiled, op: Op, kernel: str, project: _Project) -> l
                 tensor = graph.tensors[t]
                 if tensor.is_constant:
                     where = project.weight_symbols.get(t, "const")
+                elif tensor.is_variable:
+                    where = f"state+{project.state.offset(t)}"
                 else:
                     where = f"arena+{compiled.offset(t)}"
                 lines.append(f"  {role}  {_tensor_label(tensor)} [{where}]")
@@ -341,7 +348,7 @@ def render_project(compiled: Compiled, golden: Golden | None, command: str,
 
     graph = compiled.graph
     name = graph.name
-    project = _Project(compiled)
+    project = _Project(compiled, state=state_layout(graph, compiled.problem.alignment))
     op_code = []
     for step_index in compiled.plan.order:
         op, choice = compiled.steps[step_index], compiled.choices[step_index]
@@ -374,6 +381,7 @@ def render_project(compiled: Compiled, golden: Golden | None, command: str,
         "golden": _golden_context(compiled, golden),
         "streams": _stream_records(graph),
         "ram_check": compiled.fit.ram_over <= 0,
+        "state": _state_context(project.state),
         "version": __version__,
     }
     env = _environment()
@@ -429,6 +437,14 @@ def _weights_source(env: jinja2.Environment, context: dict[str, object], consts:
     if sum(c.data.size for c in consts) > STREAM_VALUES:
         return StreamedText(pieces)
     return "".join(pieces())
+
+
+def _state_context(layout: StateLayout) -> dict[str, object] | None:
+    """The state array and what <name>_reset() writes into it (None: the model keeps no state)."""
+    if not layout.size:
+        return None
+    return {"size": layout.size, "slots": [
+        {"offset": s.offset, "count": s.count, "ctype": s.ctype, "reset": s.reset} for s in layout.slots]}
 
 
 def _cmsis_nn_context(compiled: Compiled, project: _Project) -> dict[str, object] | None:

@@ -278,6 +278,11 @@ def build_problem(graph: Graph, alignment: int, steps: list[Op], choices: list[K
     return problem, buffer_of
 
 
+def state_bytes(graph: Graph) -> int:
+    """RAM of the variable tensors, which persist beside the arena (mcugen/state.py)."""
+    return sum(graph.tensors[t].nbytes for t in graph.variables())
+
+
 def weight_bytes(graph: Graph) -> int:
     return sum(t.nbytes for t in graph.tensors if t.is_constant)
 
@@ -287,7 +292,7 @@ def memory_fit(graph: Graph, choices: list[KernelChoice], arena_plan: Plan, boar
     weights = weight_bytes(graph)
     return MemoryFit(
         arena=arena_plan.arena_size,
-        ram_needed=arena_plan.arena_size + STACK_ESTIMATE + RUNTIME_RAM_ESTIMATE,
+        ram_needed=arena_plan.arena_size + state_bytes(graph) + STACK_ESTIMATE + RUNTIME_RAM_ESTIMATE,
         ram_available=board.ram_bytes,
         weights=weights,
         flash_needed=weights + RUNTIME_FLASH_ESTIMATE + KERNEL_FLASH_ESTIMATE * len(kernels),

@@ -53,6 +53,9 @@ class Tensor:
     dtype: str  # a key of DTYPES
     quant: QuantParams | None = None
     data: np.ndarray | None = None  # set for constant tensors (weights, biases, shape operands)
+    # A variable tensor (an op's state, e.g. SVDF's activation state) keeps its values from one invoke to the
+    # next: it lives in the model's state array (mcugen/state.py), never in the arena.
+    is_variable: bool = False
 
     @property
     def is_constant(self) -> bool:
@@ -121,8 +124,16 @@ class Graph:
         return result
 
     def activations(self) -> list[int]:
-        """Indices of non-constant tensors that some op or the graph interface uses (they live in the arena)."""
+        """Indices of non-constant, non-variable tensors that some op or the graph interface uses (they live in
+        the arena)."""
+        return [t for t in self._used() if not self.tensors[t].is_constant and not self.tensors[t].is_variable]
+
+    def variables(self) -> list[int]:
+        """Indices of the variable tensors some op uses (they persist across invokes, outside the arena)."""
+        return [t for t in self._used() if self.tensors[t].is_variable]
+
+    def _used(self) -> list[int]:
         used = {t for op in self.ops for t in op.inputs + op.outputs if t >= 0}
         used.update(self.inputs)
         used.update(self.outputs)
-        return sorted(t for t in used if not self.tensors[t].is_constant)
+        return sorted(used)

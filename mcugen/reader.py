@@ -145,7 +145,8 @@ def _tensor(model, fb_tensor, index: int, data: bytes, source: str) -> Tensor:
             f"{source}: tensor {index} '{shown}' {dtype}{list(shape)} would take {nbytes:,} bytes; mcugen compiles "
             f"for microcontrollers and addresses at most {MAX_TENSOR_BYTES:,} bytes per tensor"
         )
-    tensor = Tensor(index=index, name=name, shape=shape, dtype=dtype, quant=_quant(fb_tensor.Quantization()))
+    tensor = Tensor(index=index, name=name, shape=shape, dtype=dtype, quant=_quant(fb_tensor.Quantization()),
+                    is_variable=bool(fb_tensor.IsVariable()))
     buffer_index = fb_tensor.Buffer()
     if buffer_index >= model.BuffersLength():
         raise ModelError(f"{source}: tensor {index} '{shown}' refers to buffer {buffer_index}, which does not exist")
@@ -153,7 +154,7 @@ def _tensor(model, fb_tensor, index: int, data: bytes, source: str) -> Tensor:
         raw = _buffer_bytes(model.Buffers(buffer_index), data)
     except ModelError as exc:
         raise ModelError(f"{source}: tensor {index} '{shown}': {exc}") from None
-    if raw is not None:
+    if raw is not None and not tensor.is_variable:  # TFLite Micro ignores a variable tensor's buffer
         if dtype not in DTYPES:
             raise UnsupportedModelError(f"{source}: constant tensor {index} '{shown}' has unsupported type {dtype}")
         expected = tensor.nbytes

@@ -47,7 +47,7 @@ def _order_problems(graph: Graph) -> list[str]:
     """Every activation an operator reads was written earlier (or is a model input); nothing is written twice, and
     no operator writes a constant or a model input."""
     problems = []
-    written = {t for t in graph.inputs}
+    written = set(graph.inputs) | {t for t, tensor in enumerate(graph.tensors) if tensor.is_variable}
     writer: dict[int, int] = {}
     for op in graph.ops:
         for t in op.inputs:

@@ -262,3 +262,16 @@ def test_python_dash_m_mcugen():
 
     done = subprocess.run([sys.executable, "-m", "mcugen", "--version"], capture_output=True, text=True, cwd=REPO)
     assert done.returncode == 0 and done.stdout.startswith("mcugen ")
+
+
+def test_a_closed_pipe_is_not_an_internal_error():
+    import subprocess
+    import sys
+
+    # `mcugen boards | head -1`: the reader leaves before mcugen has written everything.
+    script = ("import sys; from mcugen.cli import main; sys.stdout = open(sys.stdout.fileno(), 'w', buffering=1); "
+              "sys.exit(main(['boards']))")
+    done = subprocess.run(f"{sys.executable} -c \"{script}\" | head -c 10 >/dev/null; "
+                          "exit ${{PIPESTATUS[0]}}".replace("{{", "{").replace("}}", "}"),
+                          shell=True, executable="/bin/bash", capture_output=True, text=True, timeout=60)
+    assert "internal error" not in done.stderr and "Traceback" not in done.stderr

@@ -88,3 +88,21 @@ def test_choice_records_why_preferred_bindings_declined(monkeypatch):
     assert choice.fallbacks == ("cmsis-nn: broadcasting is not supported",)
     monkeypatch.setitem(BINDINGS, ("ADD", "cmsis-nn"), [])
     assert choose(op, layer, Target(backends=("cmsis-nn", "portable"))).fallbacks == ("cmsis-nn: no ADD kernel",)
+
+
+@requires_cmsis_nn
+def test_cmsis_nn_projects_are_byte_identical_and_carry_only_needed_files(model_path):
+    from mcugen.codegen import render_project
+
+    path = model_path("person_detect_int8")
+    renders = [render_project(compile_model(path, board="qemu-m55", kernels="cmsis-nn", cmsis_nn=CMSIS_NN), None,
+                              "mcugen build")
+               for _ in range(2)]
+    assert renders[0] == renders[1]
+    library = sorted(p for p in renders[0] if p.startswith("lib/cmsis_nn/"))
+    assert "lib/cmsis_nn/library.json" in library and "lib/cmsis_nn/LICENSE" in library
+    sources = [p for p in library if p.endswith(".c")]
+    assert any(p.endswith("/arm_convolve_1x1_s8_fast.c") for p in sources)
+    assert not any("Pooling" in p and "max_pool" in p for p in sources)  # the model has no max pool
+    assert not any(p.endswith(("_f32.c", "_f16.c")) for p in sources)
+    assert len(sources) < 40
