@@ -208,6 +208,9 @@ def check_supported(graph: Graph) -> None:
             problems.append(f"  model input/output tensor {graph.tensors[t].describe()} has an unsupported type")
         elif graph.tensors[t].is_constant:
             problems.append(f"  model input/output tensor {graph.tensors[t].describe()} is a constant")
+        elif graph.tensors[t].is_variable:
+            problems.append(f"  model input/output tensor {graph.tensors[t].describe()} is a variable tensor (state "
+                            f"kept between invokes, outside the arena)")
     lines = []
     if unsupported:
         lines.append(f"{source}: {len(unsupported)} op(s) that mcugen does not support:")

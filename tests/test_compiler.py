@@ -23,3 +23,20 @@ def test_alignment_is_configurable(model_path):
     compiled = compile_model(model_path("mlperf_ic_resnet8_int8"), board="qemu-m4", alignment=64)
     assert all(offset % 64 == 0 for offset in compiled.plan.offsets.values())
     assert compiled.plan.arena_size % 64 == 0
+
+
+def test_a_variable_model_output_is_refused():
+    """Found by the fuzzer (a flipped is_variable flag on an output): it lives outside the arena, so it has no
+    place in the interface."""
+    import flatbuffers
+    from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
+
+    from mcugen.errors import UnsupportedModelError
+    from modelgen import fully_connected_model
+
+    model = schema.ModelT.InitFromPackedBuf(fully_connected_model(seed=1), 0)
+    model.subgraphs[0].tensors[int(model.subgraphs[0].outputs[0])].isVariable = True
+    builder = flatbuffers.Builder(1024)
+    builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
+    with pytest.raises(UnsupportedModelError, match="is a variable tensor"):
+        compile_model(bytes(builder.Output()), board="host")
