@@ -630,6 +630,39 @@ def worker(seed: int, start: int, stop: int, sanitize_every: int, sanitize_left:
     report.flush()
 
 
+def _stuck_after(timeout: float, sanitizing: int) -> float:
+    """Seconds of silence after which the supervisor stops a worker: the alarm inside it missed (a loop in C code).
+    A sanitized build and its TFLite Micro run take longer than a mutant."""
+    return 3 * timeout + (600 if sanitizing else 0)
+
+
+class _Watchdog:
+    """Kills a worker that has written nothing for `limit` seconds."""
+
+    def __init__(self, process: subprocess.Popen, limit: float):
+        import threading
+
+        self.process, self.limit, self.fired = process, limit, False
+        self._last = time.monotonic()
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def alive(self) -> None:
+        self._last = time.monotonic()
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join()
+
+    def _watch(self) -> None:
+        while not self._done.wait(1.0):
+            if time.monotonic() - self._last > self.limit and self.process.poll() is None:
+                self.fired = True
+                self.process.kill()
+                return
+
+
 @dataclass
 class Summary:
     mutants: int = 0
@@ -672,7 +705,9 @@ def campaign(seed: int, count: int, start: int = 0, sanitize: int = 0, timeout: 
         env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]))
         process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
         running = None
+        watchdog = _Watchdog(process, _stuck_after(timeout, sanitize_left))
         for line in process.stdout:
+            watchdog.alive()
             event = json.loads(line)
             if "start" in event:
                 running = event["start"]
@@ -704,12 +739,16 @@ def campaign(seed: int, count: int, start: int = 0, sanitize: int = 0, timeout: 
                 summary.seconds = last_report - began
                 progress(summary)
         process.wait()
-        if running is not None:  # the worker died on this mutant
+        watchdog.stop()
+        if running is not None:  # the worker died on this mutant, or was stopped because it stopped answering
+            kind = "hang" if watchdog.fired else "crash"
             summary.mutants += 1
-            summary.add(summary.counts, "crash")
+            summary.add(summary.counts, kind)
             mutant = make_mutant(seed, running)
-            _save_finding(out, mutant, "crash", f"the worker process exited with status {process.returncode}")
-            summary.findings.append(f"crash (status {process.returncode}): {mutant.label()}")
+            detail = (f"no answer from the worker within {watchdog.limit:g} s (stuck outside Python)" if watchdog.fired
+                      else f"the worker process exited with status {process.returncode}")
+            _save_finding(out, mutant, kind, detail)
+            summary.findings.append(f"{kind} ({detail}): {mutant.label()}")
             index = running + 1
         elif process.returncode != 0 and index < stop:
             raise RuntimeError(f"fuzz worker failed with status {process.returncode}")
