@@ -74,14 +74,16 @@ class Base:
     data: bytes
 
 
-def _modelgen_bases() -> list[Base]:
-    """Small one-op models from tests/modelgen.py (the tests' own model builder), when the tests are present."""
+def _modelgen_bases(corpus: int) -> list[Base]:
+    """Small one-op models from tests/modelgen.py and tests/modelgen_layers.py (the tests' own model builders),
+    when the tests are present. Corpus 1 has those of modelgen.py only."""
     tests = REPO / "tests"
     if not (tests / "modelgen.py").is_file():
         return []
     sys.path.insert(0, str(tests))
     try:
         import modelgen as mg
+        import modelgen_layers as layers
     except ImportError:
         return []
     finally:
@@ -126,6 +128,12 @@ def _modelgen_bases() -> list[Base]:
             "DEQUANTIZE", [dict(name="input", shape=(2, 6), scale=0.1, zero_point=1)],
             [dict(name="output", shape=(2, 6), dtype="float32")]),
     }
+    if corpus >= 2:
+        made.update({
+            "transpose_conv": lambda: layers.transpose_conv_model(seed=7),
+            "batch_matmul": lambda: layers.batch_matmul_model(seed=8),
+            "svdf": lambda: layers.svdf_model(seed=9),
+        })
     bases = []
     for name, make in made.items():
         try:
@@ -135,13 +143,19 @@ def _modelgen_bases() -> list[Base]:
     return bases
 
 
-@functools.lru_cache(maxsize=1)
-def bases() -> tuple[Base, ...]:
+# The set of base models: mutant numbers depend on it, so a new set gets a new number (and the old ones stay
+# reproducible with --corpus). 1: the example, modelgen.py's one-op models, the DEV models; 2: also the layer
+# models of modelgen_layers.py (TRANSPOSE_CONV, BATCH_MATMUL, SVDF).
+CORPUS = 2
+
+
+@functools.lru_cache(maxsize=4)
+def bases(corpus: int = CORPUS) -> tuple[Base, ...]:
     """The base models, in a fixed order (mutant numbers depend on it)."""
     found = []
     if EXAMPLE.is_file():
         found.append(Base("example:wave_int8", EXAMPLE.read_bytes()))
-    found.extend(_modelgen_bases())
+    found.extend(_modelgen_bases(corpus))
     for path in sorted(MODELS_DIR.glob("*.tflite")):
         found.append(Base(f"dev:{path.stem}", path.read_bytes()))
     return tuple(found)
@@ -159,6 +173,7 @@ def _base_weights(models: tuple[Base, ...]) -> list[float]:
 class Mutant:
     seed: int
     index: int
+    corpus: int
     base: str
     mutations: list[str] = field(default_factory=list)
     data: bytes | None = None  # None when the mutated object could not be serialised again
@@ -166,16 +181,17 @@ class Mutant:
     kernels: str = "portable"
 
     def label(self) -> str:
-        return f"seed {self.seed} index {self.index} ({self.base}: {', '.join(self.mutations)}; " \
+        corpus = f" corpus {self.corpus}" if self.corpus != CORPUS else ""
+        return f"seed {self.seed} index {self.index}{corpus} ({self.base}: {', '.join(self.mutations)}; " \
                f"{self.board}, {self.kernels})"
 
 
-def make_mutant(seed: int, index: int) -> Mutant:
-    """Mutant `index` of campaign `seed`: deterministic."""
+def make_mutant(seed: int, index: int, corpus: int = CORPUS) -> Mutant:
+    """Mutant `index` of campaign `seed` over base set `corpus`: deterministic."""
     rng = random.Random(f"mcugen-fuzz/{seed}/{index}")
-    models = bases()
+    models = bases(corpus)
     base = rng.choices(models, weights=_base_weights(models))[0]
-    mutant = Mutant(seed, index, base.name, board=rng.choice(BOARDS),
+    mutant = Mutant(seed, index, corpus, base.name, board=rng.choice(BOARDS),
                     kernels=rng.choice(("portable", "auto", "cmsis-nn")))
     if rng.random() < 0.35:
         mutant.data = _byte_mutant(rng, base, models, mutant.mutations)
@@ -764,7 +780,8 @@ def write_fixture(mutant: Mutant, name: str, why: str = "", directory: Path = FI
     manifest_path = directory / FIXTURE_MANIFEST
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
     manifest[path.name] = {
-        "made_by": f"python -m mcugen.fuzz --seed {mutant.seed} --index {mutant.index} --fixture {name}",
+        "made_by": f"python -m mcugen.fuzz --seed {mutant.seed} --index {mutant.index} --corpus {mutant.corpus} "
+                   f"--fixture {name}",
         "base": mutant.base,
         "mutations": mutant.mutations,
         "board": mutant.board,
@@ -785,6 +802,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds per mutant")
     parser.add_argument("--out", default="fuzz-findings", help="where findings are written")
     parser.add_argument("--index", type=int, help="only regenerate (and run) mutant INDEX")
+    parser.add_argument("--corpus", type=int, default=CORPUS, choices=(1, 2), help=f"base model set (default {CORPUS})")
     parser.add_argument("--write", help="with --index: write the mutant to this file")
     parser.add_argument("--fixture", metavar="NAME",
                         help="with --index: keep the mutant as regression fixture tests/fixtures/fuzz/NAME.tflite")
@@ -797,7 +815,7 @@ def main(argv: list[str] | None = None) -> int:
                sys.stdout)
         return 0
     if args.index is not None:
-        mutant = make_mutant(args.seed, args.index)
+        mutant = make_mutant(args.seed, args.index, args.corpus)
         print(mutant.label())
         if (args.write or args.fixture) and mutant.data is None:
             print("this mutant cannot be serialised")
