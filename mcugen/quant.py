@@ -33,6 +33,9 @@ def quantize_multiplier(real_multiplier: float) -> tuple[int, int]:
     """
     if real_multiplier == 0.0:
         return 0, 0
+    if not math.isfinite(real_multiplier):  # a ratio of scales computed in float32 can overflow
+        raise UnsupportedModelError(
+            f"a requantization multiplier (a ratio of the tensors' scales) is {real_multiplier}, not a finite number")
     mantissa, shift = math.frexp(real_multiplier)
     q_fixed = _round_half_away(mantissa * (1 << 31))
     if q_fixed == (1 << 31):

@@ -50,3 +50,5 @@ def test_quantize_multiplier_refuses_shifts_the_reference_cannot_compute():
         quantize_multiplier(2.0 ** 31)
     with pytest.raises(UnsupportedModelError, match="undefined"):
         quantize_multiplier(6.3e25)
+    with pytest.raises(UnsupportedModelError, match="not a finite number"):
+        quantize_multiplier(float("inf"))
