@@ -833,7 +833,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if outcome.kind in FINDING_KINDS else 0
 
     def progress(summary: Summary) -> None:
-        print(summary.text().splitlines()[0], file=sys.stderr, flush=True)
+        lines = summary.text().splitlines()
+        print("\n".join(lines[:2] if summary.sanitized else lines[:1]), file=sys.stderr, flush=True)
 
     summary = campaign(args.seed, args.count, args.start, args.sanitize, args.timeout, Path(args.out), progress)
     print(summary.text())
