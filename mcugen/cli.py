@@ -203,11 +203,16 @@ def _kib(n: int) -> str:
 def cmd_verify(args: argparse.Namespace) -> int:
     from mcugen.verify import verify_model
 
+    if args.sanitize and not args.host:
+        raise McugenError("--sanitize builds with the host compiler: add --host")
     report = verify_model(args.model, board=args.board, inputs=args.inputs, seed=args.seed, host=args.host,
-                          kernels=args.kernels, cmsis_nn=args.cmsis_nn, progress=_progress(args))
+                          kernels=args.kernels, cmsis_nn=args.cmsis_nn, progress=_progress(args),
+                          sanitize=args.sanitize)
     say(json.dumps(report.to_dict(), indent=2, sort_keys=True) if args.json else report.summary())
     if not report.ok and not report.outputs:
         say(report.log.rstrip(), err=True)
+    if not report.ok and report.errors:
+        say(report.errors.rstrip(), err=True)
     return 0 if report.ok else 1
 
 
@@ -313,6 +318,8 @@ def parser() -> argparse.ArgumentParser:
     verify.add_argument("--seed", type=_bounded_int(0, MAX_SEED), default=0,
                         help="seed of the random inputs (0 to 2^32-1)")
     verify.add_argument("--host", action="store_true", help="build with the host compiler and run natively")
+    verify.add_argument("--sanitize", action="store_true",
+                        help="with --host: build under AddressSanitizer and UndefinedBehaviorSanitizer")
     verify.set_defaults(run=cmd_verify)
 
     profile = model_command("profile", "count the instructions of every op in the emulator, with flash and RAM use",

@@ -6,20 +6,23 @@ the op lowerings. Output is deterministic: no timestamps, no absolute paths, sor
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import json
 import re
 import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from types import SimpleNamespace
 
 import jinja2
 import numpy as np
 
 from mcugen import __version__, ops
 from mcugen.compiler import Compiled
-from mcugen.errors import InternalError
+from mcugen.errors import InternalError, McugenError
 from mcugen.golden import Golden, input_streams
 from mcugen.ir import DTYPES, RESOURCE, Op, Tensor
 from mcugen.kernels.cmsis_nn import library as cmsis_library
@@ -37,9 +40,39 @@ RUNTIME_INCLUDE_RE = re.compile(r'^#include "(mcugen_\w+\.h)"', re.MULTILINE)
 class ConstArray:
     symbol: str
     ctype: str
-    values: str  # formatted initialiser lines
+    data: np.ndarray  # the values, flat; formatted only when the weights file is written
     length: int
     comment: str
+
+    @property
+    def values(self) -> str:
+        """The formatted initialiser lines."""
+        return format_values(self.data, self.ctype)
+
+
+class StreamedText:
+    """The content of a large generated file, produced piece by piece as it is written (`chunks`), so that memory
+    holds one piece at a time and not the whole text. str() gives the whole text; the bytes are the same."""
+
+    def __init__(self, pieces: Callable[[], Iterator[str]]):
+        self._pieces = pieces
+
+    def chunks(self) -> Iterator[str]:
+        return self._pieces()
+
+    def __str__(self) -> str:
+        return "".join(self._pieces())
+
+    def encode(self, encoding: str = "utf-8") -> bytes:
+        return str(self).encode(encoding)
+
+    def __contains__(self, text: str) -> bool:
+        return text in str(self)
+
+
+# Weights files with more values than this are streamed to disk (StreamedText) rather than held as one string.
+STREAM_VALUES = 1 << 20
+VALUES_PER_BLOCK_LINES = 4096  # lines formatted at a time
 
 
 @dataclass
@@ -99,9 +132,7 @@ class _Project:
 
     def add_const(self, symbol: str, values: np.ndarray, ctype: str, comment: str) -> str:
         flat = np.asarray(values).reshape(-1)
-        self.consts[symbol] = ConstArray(
-            symbol, ctype, format_values(flat, ctype), max(flat.size, 1), c_comment(comment)
-        )
+        self.consts[symbol] = ConstArray(symbol, ctype, flat, max(flat.size, 1), c_comment(comment))
         return symbol
 
 
@@ -216,21 +247,34 @@ def c_value(value: object) -> str:
 
 
 def format_values(flat: np.ndarray, ctype: str) -> str:
+    """The initialiser lines of a C array of `ctype` holding `flat`."""
+    return "".join(format_value_blocks(flat, ctype))
+
+
+def format_value_blocks(flat: np.ndarray, ctype: str, lines: int = VALUES_PER_BLOCK_LINES) -> Iterator[str]:
+    """format_values in pieces of at most `lines` lines: memory for one piece at a time, the same text joined."""
+    flat = np.asarray(flat).reshape(-1)
     if flat.size == 0:
-        return "    0"
-    if ctype == "float":
-        items = [c_float(v) for v in flat.tolist()]
-        per_line = 6
-    else:
-        items = [c_int(v) for v in flat.astype(np.int64).tolist()]
-        per_line = VALUES_PER_LINE if ctype in ("int8_t", "uint8_t") else 8
-    return ",\n".join("    " + ", ".join(items[i : i + per_line]) for i in range(0, len(items), per_line))
+        yield "    0"
+        return
+    per_line = 6 if ctype == "float" else VALUES_PER_LINE if ctype in ("int8_t", "uint8_t") else 8
+    step = per_line * lines
+    for start in range(0, flat.size, step):
+        block = flat[start : start + step]
+        if ctype == "float":
+            items = [c_float(v) for v in block.tolist()]
+        else:
+            items = [c_int(v) for v in block.astype(np.int64).tolist()]
+        yield (",\n" if start else "") + ",\n".join(
+            "    " + ", ".join(items[i : i + per_line]) for i in range(0, len(items), per_line))
 
 
 # ---- project assembly ----------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
+    """One environment per process: it compiles each template once."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("mcugen", "templates"),
         trim_blocks=True,
@@ -302,8 +346,10 @@ def _op_comment(compiled: Compiled, op: Op, kernel: str, project: _Project) -> l
     return [c_comment(line) for line in lines]
 
 
-def render_project(compiled: Compiled, golden: Golden | None, command: str) -> dict[str, str | bytes]:
-    """Every file of the generated project, by relative path."""
+def render_project(compiled: Compiled, golden: Golden | None, command: str,
+                   plot: bool = True) -> dict[str, str | bytes]:
+    """Every file of the generated project, by relative path; `plot` adds the arena picture (when matplotlib is
+    installed)."""
     from mcugen.targets import INCLUDE_DIRS, build_files
 
     graph = compiled.graph
@@ -350,7 +396,7 @@ def render_project(compiled: Compiled, golden: Golden | None, command: str) -> d
     files: dict[str, str | bytes] = {
         f"include/{name}.h": env.get_template("model/model.h.j2").render(context),
         f"src/{name}.c": env.get_template("model/model.c.j2").render(context),
-        f"src/{name}_weights.c": env.get_template("model/weights.c.j2").render(context),
+        f"src/{name}_weights.c": _weights_source(env, context, list(project.consts.values())),
         f"src/{name}_weights.h": env.get_template("model/weights.h.j2").render(context),
         f"src/{name}_selftest.h": env.get_template("model/selftest.h.j2").render(context),
         f"src/{name}_selftest.c": env.get_template("model/selftest.c.j2").render(context),
@@ -373,10 +419,33 @@ def render_project(compiled: Compiled, golden: Golden | None, command: str) -> d
     sources = sorted(p for p in files if p.endswith(".c"))
     files.update(build_files(name, compiled.board, sources, "\n".join(head), include_dirs))
     files["mcugen_report.json"] = json.dumps(report(compiled), indent=2, sort_keys=True) + "\n"
-    plot = arena_plot_svg(compiled)
-    if plot is not None:
-        files["report/arena.svg"] = plot
+    svg = arena_plot_svg(compiled) if plot else None
+    if svg is not None:
+        files["report/arena.svg"] = svg
     return files
+
+
+def _weights_source(env: jinja2.Environment, context: dict[str, object],
+                    consts: list[ConstArray]) -> str | StreamedText:
+    """The weights file: the template rendered with a marker in place of each array's values, then the values
+    formatted where the markers are, a block at a time. Streamed when large; a plain string otherwise."""
+    marked = [SimpleNamespace(symbol=c.symbol, ctype=c.ctype, length=c.length, comment=c.comment,
+                              values=f"\0{k}\0") for k, c in enumerate(consts)]
+    parts = env.get_template("model/weights.c.j2").render({**context, "consts": marked}).split("\0")
+    if len(parts) != 2 * len(consts) + 1:  # names are sanitised, so no other NUL can appear
+        raise InternalError("the weights template lost or repeated an array's values")
+
+    def pieces() -> Iterator[str]:
+        for k, part in enumerate(parts):
+            if k % 2 == 0:
+                yield part
+            else:
+                const = consts[int(part)]
+                yield from format_value_blocks(const.data, const.ctype)
+
+    if sum(c.data.size for c in consts) > STREAM_VALUES:
+        return StreamedText(pieces)
+    return "".join(pieces())
 
 
 def _state_context(layout: StateLayout, variables: list[dict[str, object]]) -> dict[str, object] | None:

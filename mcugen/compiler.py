@@ -227,7 +227,11 @@ def choose_kernels(graph: Graph, steps: list[Op], target: Target) -> list[Kernel
     """Prepare every code-emitting layer once and pick its kernel: the target's first backend that supports it."""
     choices = []
     for op in steps:
-        layer = ops.lowering_for(op.kind).prepare(op, graph)
+        try:
+            layer = ops.lowering_for(op.kind).prepare(op, graph)
+        except UnsupportedModelError as exc:
+            raise UnsupportedModelError(f"{terminal(Path(graph.source).name or graph.name)}: op {op.index} "
+                                        f"({op.kind}): {exc}") from None
         choice = choose(op, layer, target)
         if choice is None:
             raise InternalError(f"op {op.index} ({op.kind}): no kernel among {', '.join(target.backends)} computes "
@@ -264,6 +268,9 @@ def check_supported(graph: Graph) -> None:
             problems.append(f"  model input/output tensor {graph.tensors[t].describe()} has an unsupported type")
         elif graph.tensors[t].is_constant:
             problems.append(f"  model input/output tensor {graph.tensors[t].describe()} is a constant")
+        elif graph.tensors[t].is_variable:
+            problems.append(f"  model input/output tensor {graph.tensors[t].describe()} is a variable tensor (state "
+                            f"kept between invokes, outside the arena)")
     lines = []
     if unsupported:
         lines.append(f"{source}: {len(unsupported)} op(s) that mcugen does not support:")

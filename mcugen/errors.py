@@ -32,6 +32,12 @@ class ToolchainError(McugenError):
     exit_code = 3
 
 
+class ReferenceFailure(ToolchainError):
+    """The TFLite Micro reference interpreter failed on the model (an error, a crash or no answer in time)."""
+
+    hint = "mcugen and TFLite Micro may differ on this model; check it with `mcugen inspect MODEL`"
+
+
 class OutputError(McugenError):
     """The output path cannot take the project without losing or clobbering something that is not mcugen's."""
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from mcugen.errors import McugenError
 from mcugen.ir import Graph, Tensor
-from mcugen.reference import run_reference
+from mcugen.reference import arena_estimate, run_reference
 
 if TYPE_CHECKING:
     from mcugen.compiler import Compiled
@@ -96,8 +96,11 @@ def _values(r: np.ndarray, stream: InputStream) -> np.ndarray:
 
 
 def golden_vectors(compiled: Compiled, model_bytes: bytes, count: int, seed: int) -> Golden:
-    """`count` seeded inputs and the TFLite Micro reference's outputs for them."""
+    """`count` seeded inputs and the TFLite Micro reference's outputs for them (in a child process, with an arena
+    sized from mcugen's plan of the same model)."""
     if count < 1:
         raise McugenError("the number of golden inputs must be at least 1")
     vectors = make_inputs(compiled.graph, count, seed)
-    return Golden(seed=seed, expected=run_reference(model_bytes, vectors, len(compiled.graph.outputs)))
+    graph = compiled.graph
+    arena = arena_estimate(compiled.plan.arena_size, len(graph.tensors), len(graph.ops))
+    return Golden(seed=seed, expected=run_reference(model_bytes, vectors, len(graph.outputs), arena_size=arena))

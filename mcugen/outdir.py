@@ -121,8 +121,12 @@ def _write_files(root: Path, files: dict[str, str | bytes]) -> None:
         content = files[rel]
         if isinstance(content, bytes):
             path.write_bytes(content)
-        else:
+        elif isinstance(content, str):
             path.write_text(content)
+        else:  # streamed content (codegen.StreamedText): written as it is produced
+            with path.open("w") as stream:
+                for chunk in content.chunks():
+                    stream.write(chunk)
     (root / MANIFEST).write_text(_manifest_text(files))
 
 

@@ -35,19 +35,25 @@ Three questions are answered in turn:
 
 from __future__ import annotations
 
-import itertools
+import bisect
 from dataclasses import dataclass, field
 from typing import Callable, Hashable
 
 from mcugen.errors import InternalError
 
-# Limits that keep planning well inside the compile-time budget on models of ~60 ops.
+# Limits that keep planning well inside the compile-time budget. They count steps of work, not time, so the same
+# model always gets the same plan on any machine; every search stops at its limit with the best result so far.
 MAX_ORDER_TRANSITIONS = 60_000  # state expansions of the exact order search before it gives up
 ORDER_BEAM = 64  # sets of executed steps kept per layer by the heuristic order search
+MAX_BEAM_TRANSITIONS = 300_000  # state expansions of the heuristic order search; then the file order finishes it
+ORDER_CANDIDATES = 8  # steps tried from one set by the heuristic search (besides those the last step unlocked)
 MAX_EXACT_ITEMS = 9  # problems with at most this many items get an exhaustive offset search
 MAX_EXACT_NODES = 60_000  # nodes of that search before it gives up
 LOCAL_SEARCH_ROUNDS = 40  # passes of the priority-list local search
 SWEEP_NODES = 2_000  # placements the sweep search may try, over all its target arenas
+# Conflicts examined by the offset searches of one order (a placement examines the placed items it conflicts
+# with). The first heuristic always runs to the end; the others, the local search and the sweep stop here.
+PLACEMENT_WORK = 2_000_000
 
 
 class PlanError(InternalError):
@@ -97,6 +103,7 @@ class Plan:
     strategy: str
     lifetimes: dict[int, tuple[int, int]]
     gap_reason: str
+    budget_exhausted: bool = False  # a search stopped at its work limit (the plan is valid, perhaps not the best)
 
 
 def align_up(value: int, alignment: int) -> int:
@@ -120,6 +127,8 @@ class _Graph:
     readers: dict[int, frozenset[int]]  # buffer -> steps that read it
     preds: tuple[int, ...]  # step -> bitmask of the steps producing its inputs
     asize: dict[int, int]  # buffer -> size rounded up to the alignment
+    succs: tuple[tuple[int, ...], ...] = ()  # step -> the steps reading one of its outputs, ascending
+    pred_lists: tuple[tuple[int, ...], ...] = ()  # step -> the steps producing its inputs, ascending
 
 
 def _analyse(problem: Problem) -> _Graph:
@@ -140,16 +149,20 @@ def _analyse(problem: Problem) -> _Graph:
             if b not in producer and b not in problem.graph_inputs:
                 raise PlanError(f"step {index} reads buffer {b}, which is neither a graph input nor written by a step")
             readers.setdefault(b, set()).add(index)
-    preds = []
+    pred_lists = []
     for index, step in enumerate(problem.steps):
-        mask = 0
-        for b in step.inputs:
-            mask |= writers.get(b, 0)
-        for b in step.outputs:
-            mask |= 1 << producer[b]
-        preds.append(mask & ~(1 << index))
+        before = {w for b in step.inputs for w in _bits(writers.get(b, 0))}
+        before |= {producer[b] for b in step.outputs}
+        before.discard(index)
+        pred_lists.append(tuple(sorted(before)))
+    succs: list[list[int]] = [[] for _ in problem.steps]
+    for index, before in enumerate(pred_lists):
+        for p in before:
+            succs[p].append(index)
+    preds = tuple(_mask(before) for before in pred_lists)
     asize = {b: align_up(size, problem.alignment) for b, size in problem.sizes.items()}
-    return _Graph(producer, {b: frozenset(r) for b, r in readers.items()}, tuple(preds), asize)
+    return _Graph(producer, {b: frozenset(r) for b, r in readers.items()}, preds, asize,
+                  tuple(tuple(s) for s in succs), tuple(pred_lists))
 
 
 def _mask(indices) -> int:
@@ -157,6 +170,22 @@ def _mask(indices) -> int:
     for i in indices:
         bits |= 1 << i
     return bits
+
+
+def _bits(mask: int) -> list[int]:
+    """The indices set in a bitmask, ascending."""
+    found = []
+    while mask:
+        low = mask & -mask
+        found.append(low.bit_length() - 1)
+        mask ^= low
+    return found
+
+
+def _bits(mask: int) -> list[int]:
+    """The positions of the set bits of `mask`, ascending (linear in its length, however many are set)."""
+    text = bin(mask)[:1:-1]
+    return [i for i, c in enumerate(text) if c == "1"]
 
 
 def compute_lifetimes(problem: Problem, order: list[int]) -> dict[int, tuple[int, int]]:
@@ -279,9 +308,7 @@ class _OrderSearch:
         self.initial_live = sum(
             graph.asize[b] for b in set(problem.graph_inputs) if b in reader_mask or b in outputs
         )
-        self.successors = [
-            [t for t in range(len(problem.steps)) if graph.preds[t] >> s & 1] for s in range(len(problem.steps))
-        ]
+        self.successors = graph.succs
         self.facts = [
             self._step_facts(problem, graph, s, step, reader_mask, outputs) for s, step in enumerate(problem.steps)
         ]
@@ -303,6 +330,11 @@ class _OrderSearch:
 
     def execute(self, done: int, live: int, ready: tuple[int, ...], s: int) -> tuple[int, int, int, tuple[int, ...]]:
         """Run step s after the set `done`: (bytes live while it runs, new set, bytes live after, ready steps)."""
+        during, after, live_after = self.cost(done, live, s)
+        return during, after, live_after, self.next_ready(ready, s, after)
+
+    def cost(self, done: int, live: int, s: int) -> tuple[int, int, int]:
+        """(bytes live while step s runs after the set `done`, the new set, bytes live after it)."""
         running, kept, mortal, triples = self.facts[s]
         after = done | 1 << s
         dying = [(b, size) for b, readers, size in mortal if readers & ~after == 0]
@@ -311,44 +343,77 @@ class _OrderSearch:
             dead = {b for b, _ in dying}
             usable = [t for t in triples if t[0] in dead]
             during -= _max_overlap_saving(usable, self.graph.asize, self.problem.alignment)
+        return during, after, live + kept - sum(size for _, size in dying)
+
+    def next_ready(self, ready: tuple[int, ...], s: int, after: int) -> tuple[int, ...]:
+        """The steps ready after running s from a state whose ready steps were `ready`; `after` includes s."""
         preds = self.graph.preds
-        unlocked = tuple(t for t in self.successors[s] if preds[t] & ~after == 0)
-        next_ready = tuple(sorted((*(t for t in ready if t != s), *unlocked)))
-        return during, after, live + kept - sum(size for _, size in dying), next_ready
+        position = bisect.bisect_left(ready, s)
+        following = list(ready[:position] + ready[position + 1 :])
+        for t in self.successors[s]:
+            if preds[t] & ~after == 0:
+                bisect.insort(following, t)
+        return tuple(following)
 
 
 def min_peak_order(
     problem: Problem, graph: _Graph, max_transitions: int | None = None, beam: int | None = None
-) -> tuple[list[int], int] | None:
-    """The topological order with the smallest live-byte peak, and that peak, by dynamic programming over the
-    sets of executed steps. Ties keep the order closest to the file order.
+) -> tuple[list[int], int, bool] | None:
+    """The topological order with the smallest live-byte peak, that peak, and whether the search ran out of budget,
+    by dynamic programming over the sets of executed steps. Ties keep the order closest to the file order.
 
     Without `beam` the search is exact and gives up (None) after `max_transitions` state expansions (graphs with a
-    wide frontier). With `beam`, only the `beam` most promising sets of each size are kept: a heuristic order."""
-    max_transitions = MAX_ORDER_TRANSITIONS if max_transitions is None else max_transitions
+    wide frontier). With `beam`, only the `beam` most promising sets of each size are kept: a heuristic order;
+    after `max_transitions` expansions (default MAX_BEAM_TRANSITIONS) it finishes the best set in file order."""
+    if max_transitions is None:
+        max_transitions = MAX_ORDER_TRANSITIONS if beam is None else MAX_BEAM_TRANSITIONS
     search = _OrderSearch(problem, graph)
     done, live, ready = search.start()
     base_peak = sum(graph.asize[b] for b in set(problem.graph_inputs))
-    # executed set -> (peak so far, live bytes after, ready steps, previous set, last step)
+    # executed set -> (peak so far, live bytes after, ready steps, previous set, last step); the ready steps of a
+    # new set are computed only for the sets a layer keeps
     layer: dict[int, tuple] = {done: (base_peak, live, ready, -1, -1)}
     history = [layer]
     transitions = 0
-    for _ in problem.steps:
-        nxt: dict[int, tuple] = {}
-        for done, (peak, live, ready, _, _) in layer.items():
-            for s in ready:
-                during, state, after, next_ready = search.execute(done, live, ready, s)
-                candidate = (max(peak, during), after, next_ready, done, s)
+    for depth in range(len(problem.steps)):
+        nxt: dict[int, list] = {}
+        for done, (peak, live, ready, _, last) in layer.items():
+            if transitions > max_transitions:
+                break
+            tried = ready if beam is None else _candidates(graph, ready, last)
+            for s in tried:
+                during, state, after = search.cost(done, live, s)
+                candidate = [max(peak, during), after, ready, done, s]
                 if state not in nxt or candidate[0] < nxt[state][0]:
                     nxt[state] = candidate
-            transitions += len(ready)
+            transitions += len(tried)
             if beam is None and transitions > max_transitions:
                 return None
-        if beam is not None and len(nxt) > beam:
-            nxt = dict(sorted(nxt.items(), key=lambda kv: (kv[1][0], kv[1][1]))[:beam])
-        history.append(nxt)
-        layer = nxt
-    return _unwind(history, search.all_steps), layer[search.all_steps][0]
+        if beam is not None:
+            # spread what is left of the budget over the layers still to come
+            width = (max_transitions - transitions) // max(1, (len(problem.steps) - depth) * ORDER_CANDIDATES)
+            width = max(1, min(beam, width))
+            if len(nxt) > width:
+                nxt = dict(sorted(nxt.items(), key=lambda kv: (kv[1][0], kv[1][1]))[:width])
+        for state, candidate in nxt.items():
+            candidate[2] = search.next_ready(candidate[2], candidate[4], state)
+        layer = {state: tuple(candidate) for state, candidate in nxt.items()}
+        history.append(layer)
+        if transitions > max_transitions:  # out of budget: the best set so far, then the rest in file order
+            best = min(layer.items(), key=lambda kv: (kv[1][0], kv[1][1]))[0]
+            order = _unwind(history, best)
+            order += [s for s in range(len(problem.steps)) if not best >> s & 1]
+            return order, max(live_profile(problem, order)), True
+    return _unwind(history, search.all_steps), layer[search.all_steps][0], False
+
+
+def _candidates(graph: _Graph, ready: tuple[int, ...], last: int) -> tuple[int, ...]:
+    """The ready steps the heuristic search tries from one set: those the last step unlocked (finishing what it
+    started frees memory soonest), then the first ORDER_CANDIDATES in file order."""
+    if len(ready) <= ORDER_CANDIDATES:
+        return ready
+    unlocked = [t for t in graph.succs[last] if t in ready] if last >= 0 else []
+    return tuple(dict.fromkeys((*unlocked, *ready[:ORDER_CANDIDATES])))
 
 
 def _unwind(history: list[dict[int, tuple]], final: int) -> list[int]:
@@ -369,26 +434,40 @@ def _forced_steps(problem: Problem, graph: _Graph) -> list[tuple[int, list[tuple
     n = len(problem.steps)
     ancestors = [0] * n
     for s in range(n):  # the file order is topological, so ancestors are complete when reached
-        for p in range(n):
-            if graph.preds[s] >> p & 1:
-                ancestors[s] |= ancestors[p] | 1 << p
+        for p in graph.pred_lists[s]:
+            ancestors[s] |= ancestors[p] | 1 << p
     descendants = [0] * n
-    for s in range(n):
-        for a in range(n):
-            if ancestors[s] >> a & 1:
-                descendants[a] |= 1 << s
+    for s in reversed(range(n)):
+        for t in graph.succs[s]:
+            descendants[s] |= descendants[t] | 1 << t
     outputs = set(problem.graph_outputs)
+    inputs = set(problem.graph_inputs)
     reader_mask = {b: _mask(r) for b, r in graph.readers.items()}
+    everything = (1 << n) - 1
+    touching: dict[int, int] = {}  # buffer -> the steps that read or write it
+    for s, step in enumerate(problem.steps):
+        for b in (*step.inputs, *step.outputs):
+            touching[b] = touching.get(b, 0) | 1 << s
+    # Per buffer, the steps during which it is made before and needed after: the descendants of its producer
+    # (every step for a graph input) that are ancestors of one of its readers (every step for a graph output).
+    # Linear in the steps that hold it, so a long chain costs a constant per buffer.
+    held = [0] * n
+    for b, size in graph.asize.items():
+        if b in inputs:
+            made = everything
+        elif b in graph.producer:
+            made = descendants[graph.producer[b]]
+        else:
+            continue
+        needed = everything if b in outputs else 0
+        if not needed:
+            for r in graph.readers.get(b, ()):
+                needed |= ancestors[r]
+        for s in _bits(made & needed & ~touching.get(b, 0)):
+            held[s] += size
     facts = []
     for s, step in enumerate(problem.steps):
-        total = sum(graph.asize[b] for b in set(step.inputs) | set(step.outputs))
-        for b in graph.asize:
-            if b in step.inputs or b in step.outputs:
-                continue
-            made_before = b in problem.graph_inputs or (b in graph.producer and ancestors[s] >> graph.producer[b] & 1)
-            needed_after = b in outputs or reader_mask.get(b, 0) & descendants[s]
-            if made_before and needed_after:
-                total += graph.asize[b]
+        total = sum(graph.asize[b] for b in set(step.inputs) | set(step.outputs)) + held[s]
         triples = [
             (i, o, gap) for (i, o), gap in step_triples(problem, step).items()
             if graph.producer[o] == s and not reader_mask[i] & descendants[s]
@@ -470,10 +549,12 @@ class _Layout:
         # item -> {partner item: gap}, seen from either side of the triple
         self.hosts: list[dict[int, int]] = [{} for _ in items]  # as output: partner inputs
         self.guests: list[dict[int, int]] = [{} for _ in items]  # as input: partner outputs
-        for a, b in itertools.combinations(range(len(items)), 2):
-            if items[a].lo <= items[b].hi and items[b].lo <= items[a].hi:
-                self.conflicts[a].append(b)
-                self.conflicts[b].append(a)
+        for a, b in _live_together([(item.lo, item.hi) for item in items]):
+            self.conflicts[a].append(b)
+            self.conflicts[b].append(a)
+        for partners in self.conflicts:
+            partners.sort()
+        self.work = 0  # conflicts examined by placements so far (see PLACEMENT_WORK)
         for (i, o), gap in sorted(triples.items()):
             self.hosts[index[o]][index[i]] = gap
             self.guests[index[i]][index[o]] = gap
@@ -529,6 +610,7 @@ class _Layout:
         """Open intervals (lo, hi) of offsets item k may not take, one per placed conflicting item."""
         size = self.items[k].size
         blocked = []
+        self.work += len(self.conflicts[k]) + 1
         for c in self.conflicts[k]:
             if c not in offsets:
                 continue
@@ -552,6 +634,23 @@ class _Layout:
     def arena(self, offsets: dict[int, int]) -> int:
         return max((offsets[k] + self.items[k].size for k in offsets), default=0)
 
+    @property
+    def out_of_work(self) -> bool:
+        return self.work > PLACEMENT_WORK
+
+
+def _live_together(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The pairs (a, b), a < b, of inclusive intervals `spans` that intersect: a sweep over the starts, so the cost
+    is the number of pairs plus n log n (a chain has few)."""
+    pairs = []
+    active: list[int] = []
+    for k in sorted(range(len(spans)), key=lambda k: (spans[k][0], k)):
+        lo = spans[k][0]
+        active = [a for a in active if spans[a][1] >= lo]
+        pairs.extend((min(a, k), max(a, k)) for a in active)
+        active.append(k)
+    return pairs
+
 
 def _priorities(layout: _Layout) -> dict[str, list[int]]:
     """The placement orders tried for every layout, by name; each is a classic heuristic for interval packing."""
@@ -572,11 +671,14 @@ def _priorities(layout: _Layout) -> dict[str, list[int]]:
     }
 
 
-def _heuristic_offsets(layout: _Layout) -> tuple[str, list[int], bool, dict[int, int]]:
-    """Best of the first-fit strategies: (name, priority, prefer_overlap, offsets)."""
+def _heuristic_offsets(layout: _Layout, floor: int = 0) -> tuple[str, list[int], bool, dict[int, int]]:
+    """Best of the first-fit strategies: (name, priority, prefer_overlap, offsets). Stops at the first that reaches
+    `floor` (a lower bound: none can do better)."""
     best = None
     for name, priority in _priorities(layout).items():
         for prefer in (False, True):
+            if best is not None and (layout.out_of_work or layout.arena(best[3]) <= floor):
+                return best
             offsets = layout.first_fit(priority, prefer)
             label = name + ("+overlap" if prefer else "")
             if best is None or layout.arena(offsets) < layout.arena(best[3]):
@@ -626,12 +728,14 @@ def _local_search(layout: _Layout, priority: list[int], prefer: bool, offsets: d
     Deterministic and bounded, so the same model always gets the same plan."""
     best = layout.arena(offsets)
     for _ in range(LOCAL_SEARCH_ROUNDS):
-        if best <= floor:
+        if best <= floor or layout.out_of_work:
             break
         improved = False
         tops = [k for k in priority if offsets[k] + layout.items[k].size == best]
         for k in tops:
             for target in range(priority.index(k)):
+                if layout.out_of_work:
+                    break
                 trial = priority[:target] + [k] + [p for p in priority[target:] if p != k]
                 result = layout.first_fit(trial, prefer, cutoff=best)
                 if result is not None:
@@ -656,7 +760,12 @@ def _sweep_offsets(layout: _Layout, target: int, budget: int) -> tuple[dict[int,
     items = layout.items
     sweep = sorted(range(len(items)), key=lambda k: (items[k].lo, -items[k].size, k))
     # per depth, the items placed before it that later items may still conflict with
-    live = [[j for j in sweep[:depth] if items[j].hi >= items[k].lo] for depth, k in enumerate(sweep)]
+    live: list[list[int]] = []
+    active: list[int] = []
+    for k in sweep:  # births are in increasing order, so an item that has died stays out
+        active = [j for j in active if items[j].hi >= items[k].lo]
+        live.append(list(active))
+        active.append(k)
     failed: set[tuple] = set()
     nodes = 0
 
@@ -671,7 +780,7 @@ def _sweep_offsets(layout: _Layout, target: int, budget: int) -> tuple[dict[int,
         k = sweep[depth]
         for offset in layout.extremes(k, offsets, target):
             nodes += 1
-            if nodes > budget:
+            if nodes > budget or layout.out_of_work:
                 return None
             offsets[k] = offset
             result = extend(depth + 1, offsets)
@@ -692,7 +801,7 @@ def _sweep_search(layout: _Layout, floor: int, best: int) -> dict[int, int] | No
     budget = SWEEP_NODES
     lo, hi = align_up(floor, align), align_up(best, align) - align  # targets still worth trying
     found = None
-    while lo <= hi and budget > 0:
+    while lo <= hi and budget > 0 and not layout.out_of_work:
         target = lo if found is None and lo == align_up(floor, align) else align_down((lo + hi) // 2, align)
         offsets, used = _sweep_offsets(layout, target, budget)
         budget -= used
@@ -736,7 +845,7 @@ def _place_order(problem: Problem, graph: _Graph, order: list[int], floor: int) 
     layout = _Layout(_items(problem, graph, order, lifetimes), triples, problem.alignment)
     peak = max(live_profile(problem, order))
     floor = max(peak, floor)
-    name, priority, prefer, offsets = _heuristic_offsets(layout)
+    name, priority, prefer, offsets = _heuristic_offsets(layout, floor)
     arena = layout.arena(offsets)
     proved = False
     if arena > floor and len(layout.items) <= MAX_EXACT_ITEMS:
@@ -765,21 +874,31 @@ def plan(problem: Problem) -> Plan:
     graph = _analyse(problem)
     file_order = list(range(len(problem.steps)))
     best_order = min_peak_order(problem, graph)
+    limited = False
     if best_order is not None:
         searched, bound, exact = best_order[0], best_order[1], True
     else:
-        searched, searched_peak = min_peak_order(problem, graph, beam=ORDER_BEAM)
+        searched, searched_peak, limited = min_peak_order(problem, graph, beam=ORDER_BEAM)
         bound = forced_live_bound(problem, graph)
         exact = searched_peak == bound or max(live_profile(problem, file_order)) == bound
     bound = drift_bound(problem, bound)
-    # The file order goes first: when it reaches the bound, the generated code follows the model as written.
+    # The file order goes first: when it reaches the bound, the generated code follows the model as written. When
+    # its peak is above the searched order's, it goes second, and only while it can still give a smaller arena
+    # (no arena is below its order's peak): a wide graph in file order has many buffers live at once.
     candidates = []
-    for order in _unique([file_order] if problem.keep_order else [file_order, searched]):
-        candidates.append(_place_order(problem, graph, order, bound))
-        if candidates[-1].arena <= bound:
-            break
+    if problem.keep_order:
+        candidates.append(_place_order(problem, graph, file_order, bound))
+    elif searched != file_order and max(live_profile(problem, file_order)) > max(live_profile(problem, searched)):
+        candidates.append(_place_order(problem, graph, searched, bound))
+        if max(live_profile(problem, file_order)) < candidates[0].arena:
+            candidates.insert(0, _place_order(problem, graph, file_order, bound))
+    else:
+        for order in _unique([file_order, searched]):
+            candidates.append(_place_order(problem, graph, order, bound))
+            if candidates[-1].arena <= bound:
+                break
     chosen = min(candidates, key=lambda c: (c.arena, c.peak))
-    return _finish(problem, chosen, bound, exact)
+    return _finish(problem, chosen, bound, exact, limited or any(c.layout.out_of_work for c in candidates))
 
 
 def _unique(orders: list[list[int]]) -> list[list[int]]:
@@ -790,7 +909,7 @@ def _unique(orders: list[list[int]]) -> list[list[int]]:
     return seen
 
 
-def _finish(problem: Problem, chosen: _Candidate, bound: int, exact: bool) -> Plan:
+def _finish(problem: Problem, chosen: _Candidate, bound: int, exact: bool, limited: bool) -> Plan:
     items = chosen.layout.items
     offsets = {items[k].key: off for k, off in chosen.offsets.items() if not isinstance(items[k].key, tuple)}
     scratch = {items[k].key[1]: off for k, off in chosen.offsets.items() if isinstance(items[k].key, tuple)}
@@ -806,15 +925,18 @@ def _finish(problem: Problem, chosen: _Candidate, bound: int, exact: bool) -> Pl
         peak_step=max(0, profile.index(max(profile)) - 1),
         strategy=chosen.strategy,
         lifetimes=chosen.lifetimes,
-        gap_reason=_gap_reason(arena, bound, exact, chosen.peak),
+        gap_reason=_gap_reason(arena, bound, exact, chosen.peak, limited),
+        budget_exhausted=limited,
     )
 
 
-def _gap_reason(arena: int, bound: int, exact: bool, peak: int) -> str:
+def _gap_reason(arena: int, bound: int, exact: bool, peak: int, limited: bool = False) -> str:
     """Why the arena is above the lower bound, in one sentence for the report."""
     if arena <= bound:
         return ""
     reasons = []
+    if limited:
+        reasons.append("the graph is too large for the planner's searches to finish within their work limits")
     if not exact:
         reasons.append(
             "the bound counts only buffers live in every order (too many orders to search exactly), so it may be low"
@@ -855,8 +977,9 @@ def verify_plan(problem: Problem, plan_: Plan) -> None:
     lifetimes = compute_lifetimes(problem, plan_.order)
     regions = _verify_regions(problem, plan_, lifetimes)
     usable = overlap_triples(problem, plan_.order, lifetimes)
-    for (ka, oa, sa, la, ha), (kb, ob, sb, lb, hb) in itertools.combinations(regions, 2):
-        if la <= hb and lb <= ha and oa < ob + sb and ob < oa + sa:
+    for a, b in _live_together([(region[3], region[4]) for region in regions]):
+        (ka, oa, sa, _, _), (kb, ob, sb, _, _) = regions[a], regions[b]
+        if oa < ob + sb and ob < oa + sa:
             if (ka, kb) in usable and overlap_allowed(oa, ob, usable[ka, kb]):
                 continue
             if (kb, ka) in usable and overlap_allowed(ob, oa, usable[kb, ka]):

@@ -10,7 +10,12 @@ import math
 
 import numpy as np
 
+from mcugen.errors import UnsupportedModelError
+
 INT8_MIN, INT8_MAX = -128, 127
+# The largest left shift of a requantization: the kernels shift a 32-bit value, so a larger one is undefined in C
+# (in mcugen's kernels, CMSIS-NN's and TFLite Micro's alike).
+MAX_LEFT_SHIFT = 31
 
 # TFLite fused activation names, as the reader reports them.
 ACTIVATIONS = ("NONE", "RELU", "RELU_N1_TO_1", "RELU6", "TANH", "SIGN_BIT", "RELU_0_TO_1")
@@ -23,11 +28,14 @@ def quantize_multiplier(real_multiplier: float) -> tuple[int, int]:
     """Split a positive real multiplier into a Q31 mantissa and a power-of-two shift (left-positive).
 
     Same result as TFLite's QuantizeMultiplier (in its default double-rounding build): frexp, round half away
-    from zero, renormalise on overflow, and flush to zero when the shift would be below -31. Large multipliers
-    are not capped (only TFLite's single-rounding build caps the shift at 30).
+    from zero, renormalise on overflow, and flush to zero when the shift would be below -31. A shift above
+    MAX_LEFT_SHIFT is refused (UnsupportedModelError): there the reference's arithmetic is undefined.
     """
     if real_multiplier == 0.0:
         return 0, 0
+    if not math.isfinite(real_multiplier):  # a ratio of scales computed in float32 can overflow
+        raise UnsupportedModelError(
+            f"a requantization multiplier (a ratio of the tensors' scales) is {real_multiplier}, not a finite number")
     mantissa, shift = math.frexp(real_multiplier)
     q_fixed = _round_half_away(mantissa * (1 << 31))
     if q_fixed == (1 << 31):
@@ -36,6 +44,11 @@ def quantize_multiplier(real_multiplier: float) -> tuple[int, int]:
     if shift < -31:
         shift = 0
         q_fixed = 0
+    if shift > MAX_LEFT_SHIFT:
+        raise UnsupportedModelError(
+            f"a requantization multiplier of {real_multiplier:.6g} (input scale x weight scale / output scale, or "
+            f"alike) is 2^{shift - 1} or more: TFLite Micro shifts int32 values left by {shift} there, which is "
+            f"undefined, so mcugen cannot match it (below 2^{MAX_LEFT_SHIFT} only)")
     return int(q_fixed), int(shift)
 
 

@@ -21,6 +21,8 @@ from mcugen.errors import ModelError, UnsupportedModelError
 from mcugen.ir import DTYPES, Graph, Op, QuantParams, Tensor
 from mcugen.sanitize import c_identifier, display_name, terminal
 
+# The largest tensor mcugen accepts: offsets and sizes in the generated C are 32-bit, and no board comes near.
+MAX_TENSOR_BYTES = (1 << 31) - 1
 _TENSOR_TYPES = {v: k.lower() for k, v in vars(tflite.TensorType).items() if not k.startswith("_")}
 _OPTION_TYPES = {v: k for k, v in vars(tflite.BuiltinOptions).items() if not k.startswith("_")}
 # Option fields that hold a schema enum: reported by name so lowerings compare strings, not magic numbers.
@@ -141,6 +143,15 @@ def _tensor(model, fb_tensor, index: int, data: bytes, source: str) -> Tensor:
             f"{source}: tensor {index} '{shown}' has a dynamic shape {list(shape)}; "
             "mcugen needs every dimension fixed at compile time (convert with a fixed batch size)"
         )
+    elements = 1
+    for d in shape:  # Python integers: no product can wrap around
+        elements *= d
+    nbytes = elements * (DTYPES[dtype][0].itemsize if dtype in DTYPES else 1)
+    if nbytes > MAX_TENSOR_BYTES:
+        raise UnsupportedModelError(
+            f"{source}: tensor {index} '{shown}' {dtype}{list(shape)} would take {nbytes:,} bytes; mcugen compiles "
+            f"for microcontrollers and addresses at most {MAX_TENSOR_BYTES:,} bytes per tensor"
+        )
     tensor = Tensor(index=index, name=name, shape=shape, dtype=dtype, quant=_quant(fb_tensor.Quantization()),
                     is_variable=bool(fb_tensor.IsVariable()))
     buffer_index = fb_tensor.Buffer()
@@ -256,6 +267,9 @@ def _check_references(graph: Graph, source: str) -> None:
         for t in op.inputs + op.outputs:
             if t >= count or t < -1:
                 raise ModelError(f"{source}: op {op.index} ({op.kind}) refers to tensor {t}; the model has {count}")
+        if any(t < 0 for t in op.outputs):
+            # -1 marks an omitted optional input; an output always names a tensor
+            raise ModelError(f"{source}: op {op.index} ({op.kind}) has output -1 (no tensor); the model is malformed")
     for t in graph.inputs + graph.outputs:
         if not 0 <= t < count:
             raise ModelError(f"{source}: the graph's inputs/outputs refer to tensor {t}; the model has {count}")

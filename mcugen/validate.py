@@ -15,6 +15,9 @@ from mcugen.ir import DTYPES, RESOURCE, Graph, Op
 from mcugen.ops.base import OpLowering
 from mcugen.reader import default_options
 
+# The TensorType codes of the schema (FLOAT32 = 0 to FLOAT8_E5M2 = 22): TFLite Micro refuses an options field
+# holding another (quantized_bias_type); any of these it reads and, for the int8 kernels, ignores.
+TENSOR_TYPE_CODES = range(0, 23)
 # Zero points TFLite allows per quantized tensor type.
 ZERO_POINT_RANGE = {
     "int8": (-128, 127),
@@ -124,4 +127,7 @@ def operator_problems(op: Op, lowering: OpLowering, graph: Graph) -> list[str]:
     if op.options_type != lowering.options_table:
         return [f"carries {op.options_type} where {op.kind} reads "
                 f"{lowering.options_table or 'no options table'}"]
+    bias_type = getattr(op.options, "quantized_bias_type", 0)
+    if bias_type not in TENSOR_TYPE_CODES:
+        return [f"has quantized_bias_type {bias_type}, which is no tensor type (TFLite Micro refuses the model)"]
     return []

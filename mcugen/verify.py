@@ -50,6 +50,7 @@ class VerifyReport:
     passed: bool = False  # the self-test's own verdict line
     exit_code: int | None = None
     log: str = ""
+    errors: str = ""  # what the program wrote on stderr (sanitizer reports)
 
     @property
     def ok(self) -> bool:
@@ -88,9 +89,10 @@ def verify_model(
     kernels: str = "auto",
     cmsis_nn: str | Path | None = None,
     progress: Progress = SILENT,
+    sanitize: bool = False,
 ) -> VerifyReport:
     """Build the model's project with `inputs` golden vectors and run it on the host or under QEMU; `progress`
-    reports each stage as it runs."""
+    reports each stage as it runs. `sanitize` builds the host program under ASan and UBSan."""
     from mcugen.emulate import build_firmware, build_host, run_emulator, run_host
     from mcugen.emulate.run import no_emulator_reason
 
@@ -99,6 +101,8 @@ def verify_model(
         compiled = compile_model(model, board=board, kernels=kernels, cmsis_nn=cmsis_nn, host=host)
     data = model if isinstance(model, bytes) else Path(model).read_bytes()
     host = host or compiled.board.arch == "host"
+    if sanitize and not host:
+        raise ToolchainError("the sanitizers need a host build (--host)")
     if not host and compiled.board.machine is None:
         raise ToolchainError(f"board {compiled.board.name} has no emulator ({no_emulator_reason(compiled.board)}); "
                              f"use --host or a board with an emulator (`mcugen boards` lists them)")
@@ -108,7 +112,7 @@ def verify_model(
         project = write_project(render_project(compiled, golden, command="mcugen verify"), Path(tmp) / "project")
         if host:
             with progress.stage("Building for the host"):
-                exe = build_host(project, Path(tmp) / "build")
+                exe = build_host(project, Path(tmp) / "build", sanitize=sanitize)
             with progress.stage("Running natively"):
                 result = run_host(exe, timeout=timeout)
         else:
@@ -124,6 +128,7 @@ def verify_model(
         seed=seed,
         exit_code=result.returncode,
         log=result.stdout,
+        errors=result.stderr,
     )
     report.outputs, report.passed = parse_selftest(result.stdout, compiled)
     return report

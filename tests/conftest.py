@@ -74,3 +74,13 @@ def cmsis_nn_path() -> Path:
             pytest.fail(message)
         pytest.skip(message)
     return CMSIS_NN
+
+
+def pytest_collection_modifyitems(config, items):
+    """The long fuzzing lane runs only when `-m` selects it."""
+    if "fuzz" in (config.getoption("-m") or ""):
+        return
+    skip = pytest.mark.skip(reason="the long fuzzing lane: run with pytest -m fuzz")
+    for item in items:
+        if "fuzz" in item.keywords and item.get_closest_marker("fuzz") is not None:
+            item.add_marker(skip)

@@ -78,3 +78,21 @@ def test_debug_canary_catches_a_write_past_the_arena(tmp_path):
     assert bad.returncode != 0
     assert "arena canary damaged" in bad.stdout
 
+
+
+def test_large_weights_are_streamed_with_the_same_bytes(tmp_path, monkeypatch):
+    from mcugen import codegen
+
+    from modelgen import conv2d_model
+
+    compiled = compile_model(conv2d_model(seed=1), board="host")
+    whole = render_project(compiled, None, "test", plot=False)
+    monkeypatch.setattr(codegen, "STREAM_VALUES", 0)
+    monkeypatch.setattr(codegen, "VALUES_PER_BLOCK_LINES", 1)
+    streamed = render_project(compiled, None, "test", plot=False)
+    name = f"src/{compiled.graph.name}_weights.c"
+    assert isinstance(whole[name], str) and isinstance(streamed[name], codegen.StreamedText)
+    written = write_project(streamed, tmp_path / "p")
+    assert (written / name).read_text() == whole[name] == str(streamed[name])
+    values = np.arange(-40, 40, dtype=np.int32)
+    assert "".join(codegen.format_value_blocks(values, "int32_t", lines=2)) == codegen.format_values(values, "int32_t")

@@ -62,3 +62,20 @@ def test_kernels_read_their_constants_from_avr_flash(name, tmp_path):
 def test_avr_refuses_a_kernel_that_would_read_a_constant_from_ram():
     with pytest.raises(BoardError, match="kernel mcugen_add_s8 does not read constants from avr flash"):
         compile_model(add_model(shape1=(1, 2, 2, 4), constant_input2=True), board="uno")
+
+
+def test_a_variable_model_output_is_refused():
+    """Found by the fuzzer (a flipped is_variable flag on an output): it lives outside the arena, so it has no
+    place in the interface."""
+    import flatbuffers
+    from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
+
+    from mcugen.errors import UnsupportedModelError
+    from modelgen import fully_connected_model
+
+    model = schema.ModelT.InitFromPackedBuf(fully_connected_model(seed=1), 0)
+    model.subgraphs[0].tensors[int(model.subgraphs[0].outputs[0])].isVariable = True
+    builder = flatbuffers.Builder(1024)
+    builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
+    with pytest.raises(UnsupportedModelError, match="is a variable tensor"):
+        compile_model(bytes(builder.Output()), board="host")

@@ -533,3 +533,27 @@ def test_buffer_written_by_several_steps():
     bad = Plan(**{**vars(result), "order": [0, 1, 3, 2]})
     with pytest.raises(PlanError, match="reads"):
         verify_plan(problem, bad)
+
+
+def test_a_long_chain_plans_in_near_linear_time():
+    import time
+
+    from mcugen.bench.resources import chain_problem
+
+    problem = chain_problem(5000)
+    start = time.perf_counter()
+    result = plan(problem)
+    assert time.perf_counter() - start < 10  # about 0.5 s; generous for a loaded machine
+    verify_plan(problem, result)
+    assert result.arena_size == result.lower_bound and not result.budget_exhausted
+
+
+def test_a_wide_graph_stops_at_the_work_limits_with_a_valid_plan():
+    from mcugen.bench.resources import branch_problem
+
+    problem = branch_problem(1024)
+    result = plan(problem)
+    verify_plan(problem, result)
+    assert result.budget_exhausted and "work limits" in result.gap_reason
+    assert result.arena_size < max(live_profile(problem, list(range(len(problem.steps)))))
+    assert plan(problem) == result  # the limits count steps, not time

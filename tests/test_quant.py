@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 
+from mcugen.errors import UnsupportedModelError
 from mcugen.quant import activation_range, multiply_by_quantized_multiplier, quantize_multiplier
 
 
@@ -41,3 +42,13 @@ def test_requantization_model_matches_real_arithmetic():
 ])
 def test_activation_range(activation, expected):
     assert activation_range(activation, 0.1, -10) == expected
+
+
+def test_quantize_multiplier_refuses_shifts_the_reference_cannot_compute():
+    assert quantize_multiplier(2.0 ** 30) == (1 << 30, 31)
+    with pytest.raises(UnsupportedModelError, match="left by 32"):
+        quantize_multiplier(2.0 ** 31)
+    with pytest.raises(UnsupportedModelError, match="undefined"):
+        quantize_multiplier(6.3e25)
+    with pytest.raises(UnsupportedModelError, match="not a finite number"):
+        quantize_multiplier(float("inf"))

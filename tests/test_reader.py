@@ -108,3 +108,13 @@ def test_dynamic_shape_is_refused():
 def test_c_identifier():
     assert c_identifier("person-detect v2") == "person_detect_v2"
     assert c_identifier("3d") == "m_3d"
+
+
+def test_a_tensor_too_large_for_any_board_is_refused_before_allocation():
+    b = ModelBuilder()
+    x = b.add_tensor("x", (1, 8), scale=0.1, zero_point=0)
+    y = b.add_tensor("huge", (65536, 65536, 2), scale=0.1, zero_point=0)  # 8 GiB of int8
+    b.add_op("ADD", [x, x], [y])
+    b.inputs, b.outputs = [x], [y]
+    with pytest.raises(UnsupportedModelError, match=r"would take 8,589,934,592 bytes"):
+        read_model_bytes(b.build())

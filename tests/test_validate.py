@@ -144,3 +144,24 @@ def test_buffer_with_both_data_and_offset_is_refused():
 
 def test_a_valid_model_still_compiles():
     compile_graph(read_model_bytes(add_model(shape1=(1, 4, 4, 8), shape2=(8,))), "qemu-m4", kernels="portable")
+
+
+@pytest.mark.parametrize("code, accepted", [(0, True), (2, True), (22, True), (23, False), (-128, False)])
+def test_quantized_bias_type_must_name_a_tensor_type(code, accepted):
+    """TFLite Micro refuses a model whose FULLY_CONNECTED options name no tensor type (found by the fuzzer), and
+    ignores a known one for int8 layers."""
+    import flatbuffers
+    from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
+
+    from modelgen import fully_connected_model
+
+    model = schema.ModelT.InitFromPackedBuf(fully_connected_model(seed=4), 0)
+    model.subgraphs[0].operators[0].builtinOptions.quantizedBiasType = code
+    builder = flatbuffers.Builder(1024)
+    builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
+    graph = read_model_bytes(bytes(builder.Output()))
+    if accepted:
+        compile_graph(graph, "host")
+    else:
+        with pytest.raises(UnsupportedModelError, match="quantized_bias_type"):
+            compile_graph(graph, "host")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from mcugen.bench import build_time, memory, speed
+from mcugen.bench import build_time, memory, resources, speed
 
-BENCHMARKS = {"memory": memory.main, "build": build_time.main, "speed": speed.main}
+BENCHMARKS = {"memory": memory.main, "build": build_time.main, "speed": speed.main, "resources": resources.main}
 
 
 def main(argv: list[str] | None = None) -> int:

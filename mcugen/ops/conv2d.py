@@ -157,8 +157,19 @@ def channel_multipliers(input_scale: float, filter_scales: np.ndarray, output_sc
 
 
 def per_channel_weights(w: Tensor, channel_axis: int) -> np.ndarray:
-    """The weights as int64 [channels, everything else]."""
-    return np.moveaxis(np.asarray(w.data, dtype=np.int64), channel_axis, 0).reshape(w.shape[channel_axis], -1)
+    """The weights as [channels, everything else], in their own integer type (the sums below widen them)."""
+    return np.moveaxis(np.asarray(w.data), channel_axis, 0).reshape(w.shape[channel_axis], -1)
+
+
+def _row_sums(weights: np.ndarray, absolute: bool = False) -> np.ndarray:
+    """int64 sums (of magnitudes) of the rows of `weights`, a block of rows at a time: a 100 MB int8 matrix
+    never becomes an 800 MB int64 one."""
+    rows = max(1, (1 << 20) // max(1, weights.shape[1] if weights.ndim > 1 else 1))
+    sums = np.zeros(weights.shape[0], dtype=np.int64)
+    for start in range(0, weights.shape[0], rows):
+        block = np.asarray(weights[start : start + rows], dtype=np.int64)
+        sums[start : start + rows] = (np.abs(block) if absolute else block).reshape(block.shape[0], -1).sum(axis=1)
+    return sums
 
 
 def folded_bias(bias: Tensor | None, weights: np.ndarray, input_zero_point: int) -> np.ndarray:
@@ -167,7 +178,7 @@ def folded_bias(bias: Tensor | None, weights: np.ndarray, input_zero_point: int)
     values = np.zeros(weights.shape[0], dtype=np.int64)
     if bias is not None:
         values += np.asarray(bias.data, dtype=np.int64).reshape(-1)
-    return values - int(input_zero_point) * weights.sum(axis=1)
+    return values - int(input_zero_point) * _row_sums(weights)
 
 
 def accumulator_problems(bias: Tensor | None, weights: np.ndarray, input_bound: int = 256,
@@ -175,7 +186,7 @@ def accumulator_problems(bias: Tensor | None, weights: np.ndarray, input_bound: 
     """The bound mcugen_common.h relies on: |bias| + input_bound * sum(|weights|) must fit int32 for every channel
     (int8 inputs: input_bound 256 covers |input - zero point|; 16x8 layers: 32768), or, for an int64 accumulator
     (`wide`), stay below 2^47."""
-    bound = np.abs(weights).sum(axis=1) * input_bound
+    bound = _row_sums(weights, absolute=True) * input_bound
     if bias is not None:
         bound = bound + np.abs(np.asarray(bias.data, dtype=np.int64).reshape(-1))
     worst = int(bound.max()) if bound.size else 0

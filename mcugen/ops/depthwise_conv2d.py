@@ -39,6 +39,9 @@ class DepthwiseConv2D(OpLowering):
                     f"[1, height, width, channels]"]
         _, filter_height, filter_width, out_channels = w.shape
         problems = check_weights(w, bias, out_channels, CHANNEL_AXIS, bias_types(x, ("int64",)))
+        if len(op.inputs) > 2 and op.inputs[2] < 0:
+            # TFLite Micro's kernel reads the third input whenever it is listed: -1 there crashes it
+            problems.append("marks its bias as omitted (-1), which TFLite Micro cannot run; leave the input out")
         multiplier = op.options.depth_multiplier
         if multiplier < 1 or x.shape[3] * multiplier != out_channels:
             problems.append(f"depth multiplier {multiplier} does not turn the {x.shape[3]} input channels into "

@@ -95,7 +95,7 @@ class FullyConnected(OpLowering):
             if abs(product - bias_scale) / float(np.float32(y.quant.single_scale)) > 0.02:
                 problems.append(f"bias tensor {bias.describe()} has scale {bias_scale:.6g}; expected input scale "
                                 f"times weight scale ({product:.6g})")
-        return problems or layer_accumulator_problems(op, x, bias, np.asarray(w.data, dtype=np.int64))
+        return problems or layer_accumulator_problems(op, x, bias, w.data.reshape(w.shape[0], -1))
 
     def prepare(self, op: Op, graph: Graph) -> FullyConnectedLayer:
         x, w, bias, y = weighted_operands(op, graph)
@@ -110,7 +110,7 @@ class FullyConnected(OpLowering):
             input_offset=-x.quant.single_zero_point, output_offset=y.quant.single_zero_point,
             activation_min=act_min, activation_max=act_max, per_channel=bool(w.quant.per_channel),
             multipliers=multipliers, shifts=shifts, bias=raw_bias, has_bias=bias is not None,
-            folded_bias=folded_bias(bias, np.asarray(w.data, dtype=np.int64), x.quant.single_zero_point),
+            folded_bias=folded_bias(bias, w.data.reshape(out_features, -1), x.quant.single_zero_point),
             dtype=x.dtype, wide=x.dtype == "int16" and wide_accumulator(op, bias),
         )
 
