@@ -25,8 +25,8 @@ from mcugen.compiler import Compiled
 from mcugen.errors import InternalError, McugenError
 from mcugen.golden import Golden, input_streams
 from mcugen.ir import DTYPES, RESOURCE, Op, Tensor
-from mcugen.kernels.cmsis_nn import library as cmsis_library
-from mcugen.kernels.cmsis_nn.library import CmsisNN
+from mcugen.kernels.arm import library as cmsis_library
+from mcugen.kernels.arm.library import CmsisNN
 from mcugen.outdir import write_project  # noqa: F401  (part of this module's interface)
 from mcugen.sanitize import c_comment, markdown_code, markdown_text, short_name, symbol_part
 from mcugen.state import StateLayout, state_layout

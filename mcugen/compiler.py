@@ -11,12 +11,12 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import mcugen.kernels.cmsis_nn  # noqa: F401  (registers the CMSIS-NN bindings)
+import mcugen.kernels.arm  # noqa: F401  (registers the CMSIS-NN bindings)
 from mcugen import ops
 from mcugen.boards import Board, get_board
 from mcugen.errors import BoardError, InternalError, McugenError, UnsupportedModelError
 from mcugen.kernels.base import BACKENDS, KernelChoice, Target, choose
-from mcugen.kernels.cmsis_nn.library import CmsisNN, CmsisNNError, isa_of, locate
+from mcugen.kernels.arm.library import CmsisNN, CmsisNNError, isa_of, locate
 from mcugen.ir import DTYPES, Graph, Op
 from mcugen.ops.state import CONTROL_FLOW, CONTROL_FLOW_HINT, resolve_variables
 from mcugen.planner import Plan, Problem, Step, plan, verify_plan

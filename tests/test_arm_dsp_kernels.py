@@ -1,4 +1,4 @@
-"""mcugen's own Arm kernels (mcugen/runtime/mcugen_arm_*, bound in mcugen/kernels/cmsis_nn/arm_dsp.py): chosen
+"""mcugen's own Arm kernels (mcugen/runtime/mcugen_arm_*, bound in mcugen/kernels/arm/arm_dsp.py): chosen
 under the cmsis-nn backend on cores with the DSP extension only, bit-exact with TFLite Micro on Cortex-M4 for every
 layout edge (odd depths, feature counts not multiple of 4, padding borders, strides, dilation, batches)."""
 
@@ -11,7 +11,7 @@ from modelgen import conv2d_model, depthwise_conv2d_model, fully_connected_model
 
 from mcugen.compiler import compile_model
 from mcugen.kernels.base import BINDINGS, Target, choose
-from mcugen.kernels.cmsis_nn.arm_dsp import (ArmDspBinding, depthwise_mult1_blocks, fast_requantize_problem,
+from mcugen.kernels.arm.arm_dsp import (ArmDspBinding, depthwise_mult1_blocks, fast_requantize_problem,
                                              fully_connected_blocks, fully_connected_channels, shallow_weight_words)
 from mcugen.ops import lowering_for
 from mcugen.reader import read_model_bytes

@@ -25,10 +25,10 @@ from conftest import DEV_MODELS, requires_arm
 from mcugen.boards import get_board
 from mcugen.compiler import compile_model
 from mcugen.kernels.base import BINDINGS, Target
-from mcugen.kernels.cmsis_nn import conv2d as cmsis_conv
-from mcugen.kernels.cmsis_nn.arm_dsp import ArmDspBinding
-from mcugen.kernels.cmsis_nn import depthwise_conv2d as cmsis_dw
-from mcugen.kernels.cmsis_nn.library import locate
+from mcugen.kernels.arm import conv2d as cmsis_conv
+from mcugen.kernels.arm.arm_dsp import ArmDspBinding
+from mcugen.kernels.arm import depthwise_conv2d as cmsis_dw
+from mcugen.kernels.arm.library import locate
 from mcugen.targets import build_files, cross_cflags
 
 ISAS = ("plain", "dsp", "mve")

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import CMSIS_NN, DEV_MODELS, requires_arm, requires_cmsis_nn
 
-from mcugen.kernels.cmsis_nn.fully_connected import fc_scratch_bytes
-from mcugen.kernels.cmsis_nn.pooling import avgpool_scratch_bytes
+from mcugen.kernels.arm.fully_connected import fc_scratch_bytes
+from mcugen.kernels.arm.pooling import avgpool_scratch_bytes
 from mcugen.ops import lowering_for
 from mcugen.reader import read_model
 

@@ -88,7 +88,7 @@ def test_cmsis_nn_conv_bit_exact_on_cortex_m4(name, cmsis_nn_path):
 
 def test_the_helium_1xn_bug_routes_to_arm_convolve_s8(cmsis_nn_path):
     from mcugen.kernels.base import Target, choose
-    from mcugen.kernels.cmsis_nn.library import locate
+    from mcugen.kernels.arm.library import locate
     from mcugen.ops import lowering_for
     from mcugen.reader import read_model_bytes
 
@@ -106,7 +106,7 @@ def test_the_helium_1xn_bug_routes_to_arm_convolve_s8(cmsis_nn_path):
 def test_im2col_block_gap_holds_for_the_block_order(shape):
     """arm_convolve_s8 reads the valid taps of a block of pixels, then writes the block: with the output placed
     `gap` bytes below the input, no write destroys an input byte a later block reads."""
-    from mcugen.kernels.cmsis_nn.conv2d import im2col_block_gap
+    from mcugen.kernels.arm.conv2d import im2col_block_gap
     from mcugen.ops import lowering_for
     from mcugen.reader import read_model_bytes
 

@@ -17,8 +17,8 @@ from test_ops_transpose import transpose_model
 from mcugen.codegen import render_project
 from mcugen.compiler import compile_model
 from mcugen.kernels.base import Target
-from mcugen.kernels.cmsis_nn.fully_connected import kernel_sums, wrap_int32
-from mcugen.kernels.cmsis_nn.transpose import simplified
+from mcugen.kernels.arm.fully_connected import kernel_sums, wrap_int32
+from mcugen.kernels.arm.transpose import simplified
 from mcugen.ops import lowering_for
 from mcugen.reader import read_model_bytes
 from mcugen.verify import verify_model

@@ -10,7 +10,7 @@ from mcugen.boards import get_board
 from mcugen.compiler import compile_model, kernel_target
 from mcugen.errors import McugenError
 from mcugen.kernels.base import BINDINGS, KernelBinding, Target, choose
-from mcugen.kernels.cmsis_nn.library import CmsisNNError, locate
+from mcugen.kernels.arm.library import CmsisNNError, locate
 from mcugen.ops import lowering_for, supported_ops
 from mcugen.reader import read_model_bytes
 

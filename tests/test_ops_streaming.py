@@ -168,7 +168,7 @@ def test_max_pool_gap_with_writes_during_reads(in_h, in_w, kh, kw, sh, sw, same,
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.integers(1, 4), min_size=4, max_size=4), st.lists(st.integers(0, 2), min_size=8, max_size=8))
 def test_cmsis_pad_gap_keeps_every_copy_clear_of_unread_input(shape, pads):
-    from mcugen.kernels.cmsis_nn.pad import chunked_gap, copy_chunks
+    from mcugen.kernels.arm.pad import chunked_gap, copy_chunks
     from mcugen.ops.pad import PadLayer
 
     before, after = pads[:4], pads[4:]

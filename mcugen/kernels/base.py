@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, ClassVar
 from mcugen.ir import Op
 
 if TYPE_CHECKING:
-    from mcugen.kernels.cmsis_nn.library import CmsisNN
+    from mcugen.kernels.arm.library import CmsisNN
     from mcugen.ops.base import Emitter
 
 BACKENDS = ("cmsis-nn", "portable")

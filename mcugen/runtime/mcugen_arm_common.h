@@ -2,7 +2,7 @@
  * @file mcugen_arm_common.h
  * @brief What the mcugen_arm_* kernels (Cortex-M cores with the DSP extension) share: int8 word access and
  *        TFLite Micro's requantization in four instructions, under two conditions proven at compile time
- *        (mcugen/kernels/cmsis_nn/arm_dsp.py, fast_requantize_problem).
+ *        (mcugen/kernels/arm/arm_dsp.py, fast_requantize_problem).
  *
  * mcugen_requantize (mcugen_common.h) computes RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(x * 2^ls, m),
  * rs): first the high word of 2 * x * m rounded to nearest with halves up, i.e. floor((x * m + 2^30) / 2^31),

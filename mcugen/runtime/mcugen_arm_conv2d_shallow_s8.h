@@ -47,7 +47,7 @@ typedef struct {
  *
  * With K = filter_height * filter_width * input_depth taps (in (ky, kx, c) order) and P = (K + 1) / 2 pairs of
  * taps, `weights` holds int16 pairs as int32 words (tap 2p in the low half, 2p + 1 in the high half, a missing
- * last tap 0), blocked at compile time (mcugen/kernels/cmsis_nn/arm_dsp.py, shallow_weight_words):
+ * last tap 0), blocked at compile time (mcugen/kernels/arm/arm_dsp.py, shallow_weight_words):
  * - for each group of four output channels o..o+3: P blocks of four words, block p holding pair p of o + r;
  * - then for each remaining channel (output_depth % 4): its P words.
  *

@@ -45,7 +45,7 @@ typedef struct {
  *        zero point.
  *
  * Everything per channel comes in one stream of int32 words, in the order the kernel reads it, laid out at compile
- * time (mcugen/kernels/cmsis_nn/arm_dsp.py, depthwise_mult1_blocks). Accumulators are doubled: the stream holds
+ * time (mcugen/kernels/arm/arm_dsp.py, depthwise_mult1_blocks). Accumulators are doubled: the stream holds
  * 2 * bias and 2 * filter, so that SMMULR takes the accumulator as it is. With T = filter_height * filter_width taps
  * in (ky, kx) order:
  * - for each group of four channels c..c+3 (depth / 4 groups): 4 words 2 * bias[c + r] (the bias with

@@ -23,7 +23,7 @@ typedef struct {
  * @brief output[b, o] = clamp(requantize_o(bias[o] + sum_i weights[o, i] * input[b, i]) + output_zero_point),
  *        the input offset being folded into the bias.
  *
- * Weights are blocked at compile time (mcugen/kernels/cmsis_nn/arm_dsp.py, fully_connected_blocks), with
+ * Weights are blocked at compile time (mcugen/kernels/arm/arm_dsp.py, fully_connected_blocks), with
  * D = input_depth, D4 = D / 4 and t = D % 4:
  * - each group of four output features o..o+3 (output_depth / 4 groups): D4 blocks of 16 bytes, block j holding
  *   the words weights[o + r, 4j .. 4j+3] for r = 0..3, then, when t > 0, 16 bytes: for r = 0..3 the last t weights

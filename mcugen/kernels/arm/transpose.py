@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from mcugen.ir import Op
 from mcugen.kernels.base import Target, binding
-from mcugen.kernels.cmsis_nn.common import CmsisNNBinding, dims
+from mcugen.kernels.arm.common import CmsisNNBinding, dims
 from mcugen.ops.base import Emitter
 from mcugen.ops.transpose import INPUT, OUTPUT, TransposeLayer
 

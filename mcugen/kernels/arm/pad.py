@@ -15,7 +15,7 @@ import numpy as np
 
 from mcugen.ir import Op
 from mcugen.kernels.base import Target, binding
-from mcugen.kernels.cmsis_nn.common import CmsisNNBinding, dims
+from mcugen.kernels.arm.common import CmsisNNBinding, dims
 from mcugen.ops.base import Emitter
 from mcugen.ops.pad import INPUT, OUTPUT, PadLayer
 

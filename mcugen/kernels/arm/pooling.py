@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from mcugen.ir import Op
 from mcugen.kernels.base import Target, binding, int8_only
-from mcugen.kernels.cmsis_nn.common import CmsisNNBinding, activation, context, dims, tile
+from mcugen.kernels.arm.common import CmsisNNBinding, activation, context, dims, tile
 from mcugen.ops.base import Emitter
 from mcugen.ops.pool2d import INPUT, OUTPUT, PoolLayer
 from mcugen.ops.streaming import overlap_gap, window_first_reads

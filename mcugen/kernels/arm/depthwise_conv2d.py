@@ -17,8 +17,8 @@ import numpy as np
 
 from mcugen.ir import Op
 from mcugen.kernels.base import KernelBinding, Target, binding, int8_only
-from mcugen.kernels.cmsis_nn import common
-from mcugen.kernels.cmsis_nn.conv2d import quant_params, uint16_problem
+from mcugen.kernels.arm import common
+from mcugen.kernels.arm.conv2d import quant_params, uint16_problem
 from mcugen.ops.base import Emitter
 from mcugen.ops.conv2d import ConvLayer, layer_input_shape, layer_output_shape
 from mcugen.ops.streaming import window_gap

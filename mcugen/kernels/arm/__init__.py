@@ -1,4 +1,5 @@
-"""Bindings of the cmsis-nn backend, one module per op family. Importing this package registers them all.
+"""The Arm-optimised backend (`--kernels cmsis-nn`): bindings to CMSIS-NN, one module per op family, and to
+mcugen's own Arm DSP kernels (arm_dsp). Importing this package registers them all.
 
 Bindings of one op are tried in registration order, so mcugen's own Arm kernels (arm_dsp), which decline every
 layer they would not compute faster, are registered before CMSIS-NN's. arm_dsp therefore imports no other module

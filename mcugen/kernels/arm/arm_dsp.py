@@ -2,7 +2,7 @@
 
 The cmsis-nn backend means "Arm-optimised kernels": CMSIS-NN's, plus mcugen's own (mcugen/runtime/mcugen_arm_*,
 C with ACLE intrinsics for the DSP extension) for the layers where they measure faster. These bindings are tried
-before CMSIS-NN's bindings of the same op (the order is set in mcugen/kernels/cmsis_nn/__init__.py) and only on
+before CMSIS-NN's bindings of the same op (the order is set in mcugen/kernels/arm/__init__.py) and only on
 cores with the DSP extension (Cortex-M4, M7, M33): on Helium and plain-C targets CMSIS-NN keeps every layer.
 
 What they do differently from CMSIS-NN:
@@ -33,7 +33,7 @@ import numpy as np
 
 from mcugen.ir import Op
 from mcugen.kernels.base import KernelBinding, Target, binding, int8_only
-from mcugen.kernels.cmsis_nn.common import BACKEND
+from mcugen.kernels.arm.common import BACKEND
 from mcugen.ops.base import Emitter, c_int_array
 from mcugen.ops.conv2d import FILTER, INPUT, OUTPUT, ConvLayer, layer_input_shape, layer_output_shape
 from mcugen.ops.fully_connected import WEIGHTS, FullyConnectedLayer

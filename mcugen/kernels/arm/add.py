@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from mcugen.ir import Op
 from mcugen.kernels.base import Target, binding
-from mcugen.kernels.cmsis_nn.common import CmsisNNBinding
+from mcugen.kernels.arm.common import CmsisNNBinding
 from mcugen.ops.add import INPUT1, INPUT2, OUTPUT, AddLayer
 from mcugen.ops.base import Emitter
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from mcugen.ir import Op
 from mcugen.kernels.base import KernelBinding, Target, binding, int8_only
-from mcugen.kernels.cmsis_nn.common import BACKEND, activation, context, dims, mutable
+from mcugen.kernels.arm.common import BACKEND, activation, context, dims, mutable
 from mcugen.ops.base import Emitter, c_int_array
 from mcugen.ops.fully_connected import INPUT, OUTPUT, WEIGHTS, FullyConnectedLayer
 

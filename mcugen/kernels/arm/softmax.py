@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from mcugen.ir import Op
 from mcugen.kernels.base import binding, int8_only
-from mcugen.kernels.cmsis_nn.common import CmsisNNBinding
+from mcugen.kernels.arm.common import CmsisNNBinding
 from mcugen.ops.base import Emitter
 from mcugen.ops.softmax import INPUT, OUTPUT, SoftmaxLayer
 

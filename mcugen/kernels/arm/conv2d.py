@@ -21,7 +21,7 @@ import numpy as np
 
 from mcugen.ir import Op
 from mcugen.kernels.base import KernelBinding, Target, binding, int8_only
-from mcugen.kernels.cmsis_nn import common
+from mcugen.kernels.arm import common
 from mcugen.ops.base import Emitter, c_int_array
 from mcugen.ops.conv2d import FILTER, INPUT, OUTPUT, ConvLayer, emit_quant_arrays, layer_input_shape, layer_output_shape
 from mcugen.ops.streaming import NO_OVERLAP, overlap_gap, window_first_reads
