@@ -184,7 +184,6 @@ FLASH_CONSTANT_KERNELS = frozenset({
     "mcugen_fully_connected_s16",
     "mcugen_fully_connected_s8",
     "mcugen_lut_8bit",
-    "mcugen_lut_s8",
     "mcugen_softmax_s16",
 })
 # Kernels that take no constant tensor (only activations and their params struct, which stays in RAM): they run

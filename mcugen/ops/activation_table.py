@@ -2,7 +2,7 @@
 
 The output of such an op depends on the input value alone, so the op's TFLite Micro arithmetic (integer, or float
 where TFLite Micro itself tabulates in float) is evaluated here once for each of the 256 int8 values, and the
-device only looks the result up (mcugen/runtime/mcugen_lut_s8.c). The table is bit-exact by construction as long
+device only looks the result up (mcugen_lut_8bit). The table is bit-exact by construction as long
 as `table` follows the reference, which the op tests check against TFLite Micro over every input value.
 """
 
@@ -13,6 +13,8 @@ import numpy as np
 
 from mcugen.ir import Graph, Op, Tensor
 from mcugen.kernels.base import KernelBinding
+from mcugen.ops.lut import LutLayer as ByteLutLayer
+from mcugen.ops.lut import LutPortable as BytePortable
 from mcugen.ops.base import Emitter, OpLowering, operand, require_dtype, require_per_tensor_quant, result
 from mcugen.quant import multiply_by_quantized_multiplier
 
@@ -66,12 +68,13 @@ class LutOp(OpLowering):
 
 
 class LutPortable(KernelBinding):
-    """The table lookup, for every LutOp."""
+    """The table lookup, for every LutOp: mcugen_lut_8bit (mcugen/ops/lut.py), which indexes by the input's raw
+    byte, so the value-ordered table is rotated by 128 (value -128, raw byte 0x80, sits at index 128)."""
 
     backend = "portable"
 
     def kernel_name(self, op: Op, layer: object) -> str:
-        return "mcugen_lut_s8"
+        return "mcugen_lut_8bit"
 
     def supports(self, op: Op, layer: object, target) -> str | None:
         return None if isinstance(layer, LutLayer) else "not a table activation"
@@ -81,10 +84,9 @@ class LutPortable(KernelBinding):
         return [(INPUT, 0)]
 
     def emit(self, op: Op, layer: LutLayer, emit: Emitter) -> None:
-        emit.kernel("mcugen_lut_s8")
-        table = emit.const("table", np.asarray(layer.table, dtype=np.int8), "int8_t")
-        emit.call("mcugen_lut_s8", str(layer.size), table, emit.tensor(op.inputs[INPUT]),
-                  emit.tensor(op.outputs[OUTPUT]))
+        raw = np.roll(np.asarray(layer.table, dtype=np.int64), 128).astype(np.uint8)
+        byte_layer = ByteLutLayer(size=layer.size, table=tuple(int(v) for v in raw))
+        BytePortable().emit(op, byte_layer, emit)
 
 
 def requantize(values: np.ndarray, multiplier: int, shift: int) -> np.ndarray:
