@@ -116,7 +116,7 @@ def operator_problems(op: Op, lowering: OpLowering, graph: Graph) -> list[str]:
     if not low_out <= len(op.outputs) <= high_out:
         expected = str(low_out) if low_out == high_out else f"{low_out} to {high_out}"
         return [f"has {len(op.outputs)} outputs; {op.kind} has {expected}"]
-    required = [t for t in op.inputs[:low]]
+    required = [t for i, t in enumerate(op.inputs[:low]) if i not in lowering.optional_inputs]
     if any(t < 0 for t in required):
         return [f"omits a required input (inputs {op.inputs})"]
     if op.options_type is None:

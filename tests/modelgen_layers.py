@@ -102,3 +102,49 @@ def svdf_model(*, batches: int = 1, input_size: int = 8, units: int = 4, rank: i
     b.add_op("SVDF", [x, feature, time, bias, state], [y], options_type="SVDFOptions", rank=rank)
     b.inputs, b.outputs = [x], [y]
     return b.build()
+
+
+def lstm_model(*, batches: int = 1, time_steps: int = 3, input_size: int = 4, units: int = 3,
+               time_major: bool = False, dtype: str = "int8", cell_clip: float = 0.0,
+               cell_scale: float | None = None, seed: int = 0) -> bytes:
+    """A single UNIDIRECTIONAL_SEQUENCE_LSTM quantized as TensorFlow's converter does: int8 (or, with dtype
+    "int16", 16x8) activations, symmetric per-tensor int8 weights, biases of scale input_scale * weight_scale
+    (int32, or int64 for 16x8), an int16 cell state (scale a power of two unless `cell_scale` says otherwise),
+    and hidden and cell state as variable tensors. Scales put the gate inputs (Q3.12) at a few units."""
+    rng = _rng(seed)
+    wide = dtype == "int16"
+    if wide:
+        in_s, in_zp, spread = float(rng.uniform(1e-4, 1e-3)), 0, 18900.0
+        h_s, h_zp, h_spread = float(rng.uniform(1.0, 4.0)) / 32768.0, 0, 12000.0
+    else:
+        in_s, in_zp, spread = float(rng.uniform(0.01, 0.1)), int(rng.integers(-20, 21)), 74.0
+        h_s, h_zp, h_spread = float(rng.uniform(1.0, 4.0)) / 128.0, int(rng.integers(-10, 11)), 40.0
+    if cell_scale is None:
+        cell_scale = 2.0 ** -int(rng.integers(9, 14))
+    bias_type = "int64" if wide else "int32"
+    b = ModelBuilder("lstm")
+    shape = (time_steps, batches, input_size) if time_major else (batches, time_steps, input_size)
+    x = b.add_tensor("input", shape, dtype, scale=in_s, zero_point=in_zp)
+    input_weights, recurrent_weights, biases = [], [], []
+    for gate in ("input", "forget", "cell", "output"):
+        # The weights' share of a gate input is a real value of about `target` (one standard deviation).
+        target = float(rng.uniform(0.5, 3.0))
+        w_s = target / (in_s * spread * 74.0 * np.sqrt(input_size))
+        input_weights.append(b.add_tensor(f"input_to_{gate}", (units, input_size), scale=w_s, zero_point=0,
+                                          data=_random_weights(rng, (units, input_size))))
+        r_s = float(rng.uniform(0.5, 2.0)) / (h_s * h_spread * 74.0 * np.sqrt(units))
+        recurrent_weights.append(b.add_tensor(f"recurrent_to_{gate}", (units, units), scale=r_s, zero_point=0,
+                                              data=_random_weights(rng, (units, units))))
+        real_bias = rng.uniform(-1.0, 1.0, size=units) + (1.0 if gate == "forget" else 0.0)
+        biases.append(b.add_tensor(f"{gate}_bias", (units,), bias_type, scale=in_s * w_s, zero_point=0,
+                                   data=np.round(real_bias / (in_s * w_s)).astype(np.int64)))
+    hidden = _variable(b, "output_state", (batches, units), dtype, h_s, h_zp)
+    cell = _variable(b, "cell_state", (batches, units), "int16", cell_scale, 0)
+    out_shape = (time_steps, batches, units) if time_major else (batches, time_steps, units)
+    y = b.add_tensor("output", out_shape, dtype, scale=h_s, zero_point=h_zp)
+    inputs = [x, *input_weights, *recurrent_weights, -1, -1, -1, *biases, -1, -1, hidden, cell, -1, -1, -1, -1]
+    b.add_op("UNIDIRECTIONAL_SEQUENCE_LSTM", inputs, [y], options_type="UnidirectionalSequenceLSTMOptions",
+             fused_activation_function="TANH", cell_clip=cell_clip,
+             time_major=time_major)
+    b.inputs, b.outputs = [x], [y]
+    return b.build()

@@ -67,6 +67,8 @@ class OpLowering:
     options_table: ClassVar[str | None] = None
     # How many input tensors (smallest, largest; optional ones may be -1) and output tensors the op has.
     input_count: ClassVar[tuple[int, int]] = (1, 1)
+    # Positions among the first input_count[0] that the model may mark -1 (the op's check says what it accepts).
+    optional_inputs: ClassVar[tuple[int, ...]] = ()
     # How many outputs: a number, or (smallest, largest) for ops such as SPLIT whose count is an option.
     output_count: ClassVar[int | tuple[int, int]] = 1
 
