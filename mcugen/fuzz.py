@@ -49,6 +49,7 @@ EXAMPLE = REPO / "examples" / "wave_classifier" / "wave_int8.tflite"
 MODELS_DIR = Path(os.environ.get("MCUGEN_MODELS", REPO.parent / "shared" / "models"))
 CMSIS_NN = Path(os.environ.get("CMSIS_NN_PATH", REPO.parent / "shared" / "third_party" / "CMSIS-NN"))
 FIXTURES = REPO / "tests" / "fixtures" / "fuzz"
+LSTM_FIXTURE = REPO / "tests" / "fixtures" / "lstm" / "lstm_int8.tflite"
 FIXTURE_MANIFEST = "fixtures.json"
 DEFAULT_TIMEOUT = 20.0  # seconds per mutant: the largest DEV model compiles and renders in about 2
 MEMORY_LIMIT = 4 << 30  # address space of the worker: a mutant that asks for more is a finding (MemoryError)
@@ -134,6 +135,11 @@ def _modelgen_bases(corpus: int) -> list[Base]:
             "batch_matmul": lambda: layers.batch_matmul_model(seed=8),
             "svdf": lambda: layers.svdf_model(seed=9),
         })
+    if corpus >= 3:
+        made.update({
+            "lstm": lambda: layers.lstm_model(batches=2, time_steps=3, cell_clip=3.0, seed=10),
+            "lstm_16x8": lambda: layers.lstm_model(dtype="int16", time_major=True, seed=11),
+        })
     bases = []
     for name, make in made.items():
         try:
@@ -145,8 +151,9 @@ def _modelgen_bases(corpus: int) -> list[Base]:
 
 # The set of base models: mutant numbers depend on it, so a new set gets a new number (and the old ones stay
 # reproducible with --corpus). 1: the example, modelgen.py's one-op models, the DEV models; 2: also the layer
-# models of modelgen_layers.py (TRANSPOSE_CONV, BATCH_MATMUL, SVDF).
-CORPUS = 2
+# models of modelgen_layers.py (TRANSPOSE_CONV, BATCH_MATMUL, SVDF); 3: also its LSTMs (int8 and 16x8) and the
+# converter-made LSTM fixture.
+CORPUS = 3
 
 
 @functools.lru_cache(maxsize=4)
@@ -156,6 +163,8 @@ def bases(corpus: int = CORPUS) -> tuple[Base, ...]:
     if EXAMPLE.is_file():
         found.append(Base("example:wave_int8", EXAMPLE.read_bytes()))
     found.extend(_modelgen_bases(corpus))
+    if corpus >= 3 and LSTM_FIXTURE.is_file():
+        found.append(Base("fixture:lstm_int8", LSTM_FIXTURE.read_bytes()))
     for path in sorted(MODELS_DIR.glob("*.tflite")):
         found.append(Base(f"dev:{path.stem}", path.read_bytes()))
     return tuple(found)
@@ -802,7 +811,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds per mutant")
     parser.add_argument("--out", default="fuzz-findings", help="where findings are written")
     parser.add_argument("--index", type=int, help="only regenerate (and run) mutant INDEX")
-    parser.add_argument("--corpus", type=int, default=CORPUS, choices=(1, 2), help=f"base model set (default {CORPUS})")
+    parser.add_argument("--corpus", type=int, default=CORPUS, choices=(1, 2, 3), help=f"base model set (default {CORPUS})")
     parser.add_argument("--write", help="with --index: write the mutant to this file")
     parser.add_argument("--fixture", metavar="NAME",
                         help="with --index: keep the mutant as regression fixture tests/fixtures/fuzz/NAME.tflite")
