@@ -1,4 +1,4 @@
-"""LOGISTIC (sigmoid) of int8 tensors, as a 256-entry table computed at compile time.
+"""LOGISTIC (sigmoid) of int8 tensors, as a 256-entry table computed at compile time, or of int16 tensors.
 
 TFLite Micro's int8 logistic rescales the input to a Q4.27 value (a Q31 multiplier from the input scale, with 4
 integer bits), saturates beyond the input radius, evaluates gemmlowp's fixed-point logistic and rounds the Q0.31

@@ -1,4 +1,4 @@
-"""TANH of int8 tensors, as a 256-entry table computed at compile time (mcugen/ops/lut.py).
+"""TANH of int8 tensors, as a 256-entry table computed at compile time (mcugen/ops/lut.py), or of int16 tensors.
 
 TFLite Micro's int8 tanh rescales the centred input to a Q4.27 value (a Q31 multiplier from the input scale, with
 4 integer bits, computed with frexp and rounded half away from zero), saturates to -128 / 127 beyond the input
