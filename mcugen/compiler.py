@@ -183,8 +183,10 @@ FLASH_CONSTANT_KERNELS = frozenset({
     "mcugen_depthwise_conv2d_s8",
     "mcugen_fully_connected_s16",
     "mcugen_fully_connected_s8",
+    "mcugen_logistic_s16",
     "mcugen_lut_8bit",
     "mcugen_softmax_s16",
+    "mcugen_tanh_s16",
 })
 # Kernels that take no constant tensor (only activations and their params struct, which stays in RAM): they run
 # there as long as no input of their layer is a constant.

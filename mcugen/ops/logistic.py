@@ -1,4 +1,4 @@
-"""LOGISTIC (sigmoid) of int8 tensors, as a 256-entry table computed at compile time.
+"""LOGISTIC (sigmoid) of int8 tensors, as a 256-entry table computed at compile time, or of int16 tensors.
 
 TFLite Micro's int8 logistic rescales the input to a Q4.27 value (a Q31 multiplier from the input scale, with 4
 integer bits), saturates beyond the input radius, evaluates gemmlowp's fixed-point logistic and rounds the Q0.31
@@ -6,7 +6,7 @@ result to 1/256 steps offset by -128. The output zero point must be -128 (TFLite
 taken as 1/256 whatever it says). Every step depends only on the input value, so mcugen runs the exact arithmetic
 (mcugen/fixedpoint.py) for all 256 inputs and the device looks the result up.
 
-int16 LOGISTIC is refused: TFLite Micro interpolates in a built-in table of its own that mcugen does not carry.
+int16 LOGISTIC interpolates in TFLite's sigmoid table instead (mcugen/ops/logistic_tanh_s16.py).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from mcugen.fixedpoint import logistic, multiply_by_quantized_multiplier, roundi
 from mcugen.ir import Graph, Op
 from mcugen.kernels.base import binding
 from mcugen.ops.base import OpLowering, operand, register, require_dtype, require_per_tensor_quant, result
+from mcugen.ops.logistic_tanh_s16 import Int16ActivationLayer, Int16ActivationPortable, check_int16, prepare_int16
 from mcugen.ops.lut import LutLayer, LutPortable, byte_table
 
 INPUT, OUTPUT = 0, 0
@@ -51,15 +52,15 @@ class Logistic(OpLowering):
 
     def check(self, op: Op, graph: Graph) -> list[str]:
         x, y = operand(op, graph, INPUT), result(op, graph, OUTPUT)
-        if x is not None and x.dtype == "int16":
-            return ["int16 LOGISTIC is not supported (TFLite Micro interpolates in a built-in table of its own); "
-                    "supported: int8"]
-        problems = require_dtype(x, "input", ("int8",)) + require_dtype(y, "output", ("int8",))
+        problems = require_dtype(x, "input", ("int8", "int16"))
         if problems:
             return problems
-        problems = require_per_tensor_quant(x, "input") + require_per_tensor_quant(y, "output")
+        problems = require_dtype(y, "output", (x.dtype,))
+        problems = problems or require_per_tensor_quant(x, "input") + require_per_tensor_quant(y, "output")
         if problems:
             return problems
+        if x.dtype == "int16":
+            return check_int16(self.kind, x, y)
         if y.quant.single_zero_point != -128:
             problems.append(f"output {y.describe()} must have zero point -128 (as TFLite Micro requires)")
         if x.size != y.size:
@@ -68,10 +69,17 @@ class Logistic(OpLowering):
             problems.append(f"input {x.describe()} has a scale below 2^-27, outside what the reference handles")
         return problems
 
-    def prepare(self, op: Op, graph: Graph) -> LutLayer:
+    def prepare(self, op: Op, graph: Graph) -> LutLayer | Int16ActivationLayer:
         x = operand(op, graph, INPUT)
+        if x.dtype == "int16":
+            return prepare_int16(self.kind, x)
         table = logistic_table(x.quant.single_scale, x.quant.single_zero_point)
         return LutLayer(size=x.size, table=byte_table(lambda q: table[q + 128], "int8"))
+
+
+@binding
+class LogisticInt16Portable(Int16ActivationPortable):
+    kind = "LOGISTIC"
 
 
 @binding

@@ -43,6 +43,9 @@ class LutPortable(KernelBinding):
     def kernel_name(self, op: Op, layer: LutLayer) -> str:
         return "mcugen_lut_8bit"
 
+    def supports(self, op: Op, layer: object, target) -> str | None:
+        return None if isinstance(layer, LutLayer) else "not a byte table"
+
     def overlap(self, op: Op, layer: LutLayer) -> list[tuple[int, int]]:
         return [(INPUT, 0)]  # element i is read before it is written, and both are one byte
 
