@@ -184,6 +184,8 @@ FLASH_CONSTANT_KERNELS = frozenset({
     "mcugen_fully_connected_s16",
     "mcugen_fully_connected_s8",
     "mcugen_logistic_s16",
+    "mcugen_lstm_s16",
+    "mcugen_lstm_s8",
     "mcugen_lut_8bit",
     "mcugen_softmax_s16",
     "mcugen_tanh_s16",

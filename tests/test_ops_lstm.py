@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import requires_arm
+from conftest import requires_arm, requires_board
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from modelgen_layers import lstm_model
@@ -35,8 +35,8 @@ layers = st.fixed_dictionaries({
 })
 
 
-def _verify(model: bytes, board: str = "host", inputs: int = 5, seed: int = 0):
-    report = verify_model(model, board=board, host=board == "host", kernels="portable", inputs=inputs, seed=seed)
+def _verify(model: bytes, board: str = "host", inputs: int = 5, seed: int = 0, kernels: str = "portable"):
+    report = verify_model(model, board=board, host=board == "host", kernels=kernels, inputs=inputs, seed=seed)
     assert report.ok, report.summary() + "\n" + report.log[-2000:]
     return report
 
@@ -103,7 +103,17 @@ def test_states_live_outside_the_arena():
                  id="16x8"),
 ])
 def test_lstm_sequence_bit_exact_on_cortex_m4(model):
-    _verify(model(), board="qemu-m4", inputs=4, seed=3)
+    _verify(model(), board="qemu-m4", inputs=4, seed=3, kernels="auto")
+
+
+@pytest.mark.emulator
+@pytest.mark.slow
+@requires_board("mega2560")
+@pytest.mark.parametrize("dtype", ["int8", "int16"])
+def test_lstm_sequence_bit_exact_on_avr(dtype):
+    """AVR keeps the constants in flash: the stacked weights and the int64 biases are read from program memory."""
+    _verify(lstm_model(batches=2, time_steps=3, input_size=5, units=4, dtype=dtype, cell_clip=1.0, seed=33),
+            board="mega2560", inputs=3, seed=3)
 
 
 # ---- what check refuses ---------------------------------------------------------------------------------------
