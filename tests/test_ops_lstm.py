@@ -204,6 +204,18 @@ def test_check_refuses_states_that_are_not_variable():
     assert len(problems) == 2 and all("must be a variable tensor" in p for p in problems)
 
 
+def test_check_refuses_a_state_shared_with_another_operand():
+    graph, op = _graph(dtype="int16")
+    op.inputs[18] = op.inputs[19]
+    _one(_problems(graph, op), "must be four different tensors")
+
+
+def test_check_refuses_a_one_dimensional_hidden_state():
+    graph, op = _graph(units=3)
+    graph.tensors[op.inputs[18]].shape = (3,)
+    _one(_problems(graph, op), "TFLite Micro reads the units from its second dimension")
+
+
 def test_check_refuses_a_cell_activation_other_than_tanh():
     graph, op = _graph()
     op.options.fused_activation_function = "RELU"

@@ -173,6 +173,11 @@ class UnidirectionalSequenceLstm(OpLowering):
         for tensor, role in ((hidden, "hidden (output) state"), (cell, "cell state")):
             if tensor is not None and not tensor.is_variable:
                 problems.append(f"{role} {tensor.describe()} must be a variable tensor")
+        # The kernel reads the input and both states while it writes the states and the output.
+        roles = [op.inputs[INPUT], op.inputs[HIDDEN_STATE], op.inputs[CELL_STATE], op.outputs[OUTPUT]]
+        if len(set(roles)) != len(roles):
+            problems.append(f"the input, hidden state, cell state and output must be four different tensors "
+                            f"(they are tensors {roles})")
         problems += self._weight_problems(t, dtype)
         if problems:
             return problems
@@ -223,11 +228,12 @@ class UnidirectionalSequenceLstm(OpLowering):
         if len(x.shape) != 3:
             return [f"input {x.describe()} must be 3-D ([batch, time, features], or [time, batch, features] when "
                     "time major)"]
-        if len(hidden.shape) not in (1, 2):
-            return [f"hidden (output) state {hidden.describe()} must be 1-D or 2-D"]
+        if len(hidden.shape) != 2:
+            return [f"hidden (output) state {hidden.describe()} must be 2-D ([batch, units]): TFLite Micro reads "
+                    "the units from its second dimension"]
         time_major = bool(op.options.time_major)
         batches, steps = (x.shape[1], x.shape[0]) if time_major else (x.shape[0], x.shape[1])
-        input_size, units = x.shape[2], hidden.shape[-1]
+        input_size, units = x.shape[2], hidden.shape[1]
         problems = []
         for name, (w_x, w_h, b) in zip(GATE_NAMES, GATES):
             for position, shape in ((w_x, (units, input_size)), (w_h, (units, units)), (b, (units,))):
@@ -275,7 +281,7 @@ class UnidirectionalSequenceLstm(OpLowering):
         x, hidden, cell = t[INPUT], t[HIDDEN_STATE], t[CELL_STATE]
         time_major = bool(op.options.time_major)
         batches, steps = (x.shape[1], x.shape[0]) if time_major else (x.shape[0], x.shape[1])
-        units = hidden.shape[-1]
+        units = hidden.shape[1]
         multipliers = _multipliers(op, graph)
         gate_pairs = [multipliers[f"{name} gate {source}"] for name in GATE_NAMES for source in ("input", "recurrent")]
         biases = []
