@@ -316,8 +316,9 @@ class UnidirectionalSequenceLstmPortable(KernelBinding):
         return "mcugen_lstm_s8" if layer.dtype == "int8" else "mcugen_lstm_s16"
 
     def scratch_bytes(self, op: Op, layer: LstmLayer, target: Target) -> int:
-        # Four int16 gate rows, then the step's input row and hidden state widened to int16.
-        return 2 * (5 * layer.units + layer.input_size)
+        # Four int16 gate rows; int8 layers also widen the step's input row and hidden state to int16 there.
+        widened = layer.units + layer.input_size if layer.dtype == "int8" else 0
+        return 2 * (4 * layer.units + widened)
 
     def emit(self, op: Op, layer: LstmLayer, emit: Emitter) -> None:
         emit.kernel("mcugen_lstm")

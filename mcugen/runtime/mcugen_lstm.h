@@ -49,7 +49,7 @@ typedef struct {
  * @param[in,out] hidden             [batches, units], kept between calls
  * @param[in,out] cell               int16 [batches, units], kept between calls
  * @param[out]    output             the hidden state after each step, laid out as the input
- * @param         scratch            int16 [5 * units + input_size]
+ * @param         scratch            int16 [5 * units + input_size] (mcugen_lstm_s16: [4 * units])
  */
 void mcugen_lstm_s8(const mcugen_lstm_params *params, const int8_t *input, const int8_t *input_weights,
                     const int8_t *recurrent_weights, const int64_t *bias, int8_t *hidden, int16_t *cell,
