@@ -106,12 +106,19 @@ def svdf_model(*, batches: int = 1, input_size: int = 8, units: int = 4, rank: i
 
 def lstm_model(*, batches: int = 1, time_steps: int = 3, input_size: int = 4, units: int = 3,
                time_major: bool = False, dtype: str = "int8", cell_clip: float = 0.0,
-               cell_scale: float | None = None, seed: int = 0) -> bytes:
+               cell_scale: float | None = None, skew: float = 0.0, seed: int = 0) -> bytes:
     """A single UNIDIRECTIONAL_SEQUENCE_LSTM quantized as TensorFlow's converter does: int8 (or, with dtype
     "int16", 16x8) activations, symmetric per-tensor int8 weights, biases of scale input_scale * weight_scale
     (int32, or int64 for 16x8), an int16 cell state (scale a power of two unless `cell_scale` says otherwise),
-    and hidden and cell state as variable tensors. Scales put the gate inputs (Q3.12) at a few units."""
+    and hidden and cell state as variable tensors. Scales put the gate inputs (Q3.12) at a few units; `skew`
+    multiplies the hidden state's and every weight's scale by a random 2^[-skew, skew], so that gates saturate
+    or stay near zero and requantizations shift left as well as right."""
     rng = _rng(seed)
+    skewing = _rng(seed + 7919)  # a stream of its own: skew 0 leaves the model as it was
+
+    def skewed(scale: float) -> float:
+        return float(scale * 2.0 ** skewing.uniform(-skew, skew)) if skew else scale
+
     wide = dtype == "int16"
     if wide:
         in_s, in_zp, spread = float(rng.uniform(1e-4, 1e-3)), 0, 18900.0
@@ -119,6 +126,7 @@ def lstm_model(*, batches: int = 1, time_steps: int = 3, input_size: int = 4, un
     else:
         in_s, in_zp, spread = float(rng.uniform(0.01, 0.1)), int(rng.integers(-20, 21)), 74.0
         h_s, h_zp, h_spread = float(rng.uniform(1.0, 4.0)) / 128.0, int(rng.integers(-10, 11)), 40.0
+    h_s = skewed(h_s)
     if cell_scale is None:
         cell_scale = 2.0 ** -int(rng.integers(9, 14))
     bias_type = "int64" if wide else "int32"
@@ -129,10 +137,10 @@ def lstm_model(*, batches: int = 1, time_steps: int = 3, input_size: int = 4, un
     for gate in ("input", "forget", "cell", "output"):
         # The weights' share of a gate input is a real value of about `target` (one standard deviation).
         target = float(rng.uniform(0.5, 3.0))
-        w_s = target / (in_s * spread * 74.0 * np.sqrt(input_size))
+        w_s = skewed(target / (in_s * spread * 74.0 * np.sqrt(input_size)))
         input_weights.append(b.add_tensor(f"input_to_{gate}", (units, input_size), scale=w_s, zero_point=0,
                                           data=_random_weights(rng, (units, input_size))))
-        r_s = float(rng.uniform(0.5, 2.0)) / (h_s * h_spread * 74.0 * np.sqrt(units))
+        r_s = skewed(float(rng.uniform(0.5, 2.0)) / (h_s * h_spread * 74.0 * np.sqrt(units)))
         recurrent_weights.append(b.add_tensor(f"recurrent_to_{gate}", (units, units), scale=r_s, zero_point=0,
                                               data=_random_weights(rng, (units, units))))
         real_bias = rng.uniform(-1.0, 1.0, size=units) + (1.0 if gate == "forget" else 0.0)
@@ -144,7 +152,6 @@ def lstm_model(*, batches: int = 1, time_steps: int = 3, input_size: int = 4, un
     y = b.add_tensor("output", out_shape, dtype, scale=h_s, zero_point=h_zp)
     inputs = [x, *input_weights, *recurrent_weights, -1, -1, -1, *biases, -1, -1, hidden, cell, -1, -1, -1, -1]
     b.add_op("UNIDIRECTIONAL_SEQUENCE_LSTM", inputs, [y], options_type="UnidirectionalSequenceLSTMOptions",
-             fused_activation_function="TANH", cell_clip=cell_clip,
-             time_major=time_major)
+             fused_activation_function="TANH", cell_clip=cell_clip, time_major=time_major)
     b.inputs, b.outputs = [x], [y]
     return b.build()

@@ -29,8 +29,9 @@ layers = st.fixed_dictionaries({
     "units": st.integers(1, 10), "time_major": st.booleans(), "dtype": st.sampled_from(("int8", "int16")),
     "cell_clip": st.sampled_from((0.0, 0.0, 0.3, 1.0, 4.0)),
     # None: a power of two 2^-9 .. 2^-13, as converters choose; otherwise any scale (TFLite Micro's tanh of the
-    # cell then reads the nearest power of two).
-    "cell_scale": st.one_of(st.none(), st.floats(2.0 ** -14, 2.0 ** -8)),
+    # cell then reads the nearest power of two), up to the ends of the range its int16 tanh is defined on.
+    "cell_scale": st.one_of(st.none(), st.floats(2.0 ** -14, 2.0 ** -8), st.floats(2.0 ** -30, 2.0 ** 1.5)),
+    "skew": st.sampled_from((0.0, 0.0, 4.0, 8.0)),
     "seed": st.integers(0, 1000),
 })
 
