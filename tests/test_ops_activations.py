@@ -71,7 +71,7 @@ def test_refusals_are_clear():
     assert "one quantization" in check(unary_model("RELU6", input_quant=(0.1, 0), output_quant=(0.2, 0)))[0]
     assert "negative" in check(unary_model("LEAKY_RELU", alpha=-0.5))[0]
     assert "supported: int8" in check(unary_model("ELU", dtype="int16"))[0]
-    assert "supported: int8" in check(unary_model("RELU_N1_TO_1", dtype="int16"))[0]
+    assert "for int8 only" in check(unary_model("RELU_N1_TO_1", dtype="int16"))[0]
     assert "too small" in check(unary_model("RELU_N1_TO_1", input_quant=(0.1, 0), output_quant=(1e-10, 0)))[0]
 
 

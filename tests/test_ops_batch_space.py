@@ -4,10 +4,12 @@ Micro; SPACE_TO_BATCH_ND with padding (TFLite Micro pads with an uninitialised v
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from conftest import requires_arm
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from modelgen import single_op_model
 from modelgen_moves import assert_bit_exact, batch_space_model, dilated_conv_model
 
 from mcugen.golden import choose_reference
@@ -63,6 +65,19 @@ def test_space_to_batch_with_padding_random(data):
     model = batch_space_model("SPACE_TO_BATCH_ND", shape, block, paddings, data.draw(st.integers(-128, 127)))
     assert choose_reference(read_model_bytes(model)).reference == "litert"
     assert_bit_exact(model)
+
+
+def test_padding_needs_int32_parameters():
+    from mcugen.compiler import compile_model
+    from mcugen.errors import UnsupportedModelError
+
+    model = single_op_model(
+        "SPACE_TO_BATCH_ND", [dict(name="x", shape=(1, 3, 4, 2), scale=0.05, zero_point=-5),
+                              dict(name="block", shape=(2,), dtype="int32", data=np.asarray([2, 2])),
+                              dict(name="pads", shape=(2, 2), dtype="int64", data=np.asarray([[1, 0], [0, 0]]))],
+        [dict(name="y", shape=(4, 2, 2, 2), scale=0.05, zero_point=-5)])
+    with pytest.raises(UnsupportedModelError, match=r"paddings .* has type int64: a padding SPACE_TO_BATCH_ND"):
+        compile_model(model, board="host")
 
 
 def test_space_to_batch_without_padding_keeps_tflite_micro():

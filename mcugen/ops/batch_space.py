@@ -149,7 +149,13 @@ class SpaceToBatchNd(OpLowering):
     input_count = (3, 3)
 
     def check(self, op: Op, graph: Graph) -> list[str]:
-        return _problems(op, graph, "paddings", _space_to_batch_shape)
+        problems = _problems(op, graph, "paddings", _space_to_batch_shape)
+        if problems or not _pads(op, graph):
+            return problems
+        return [f"{role} {t.describe()} has type {t.dtype}: a padding SPACE_TO_BATCH_ND needs int32 block_shape and "
+                "paddings (TFLite (LiteRT), its reference, reads no other type)"
+                for t, role in ((operand(op, graph, BLOCK), "block_shape"), (operand(op, graph, CROPS), "paddings"))
+                if t.dtype != "int32"]
 
     def reference_for(self, op: Op, graph: Graph) -> str:
         return "litert" if _pads(op, graph) else "tflm"

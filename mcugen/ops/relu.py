@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from mcugen.ir import Op, Tensor
+from mcugen.ir import Graph, Op, Tensor
 from mcugen.kernels.base import binding
-from mcugen.ops.base import register
-from mcugen.ops.activation_table import INT8_VALUES, LutOp, LutPortable, requantize
+from mcugen.ops.base import operand, register
+from mcugen.ops.activation_table import INPUT, INT8_VALUES, LutOp, LutPortable, requantize
 from mcugen.quant import INT8_MAX, INT8_MIN, _round_half_away, activation_range, quantize_multiplier
 
 
@@ -58,6 +58,13 @@ class Relu6(LutOp):
 class ReluN1To1(LutOp):
     kind = "RELU_N1_TO_1"
     reference = "litert"
+
+    def check(self, op: Op, graph: Graph) -> list[str]:
+        x = operand(op, graph, INPUT)
+        if x is not None and x.dtype == "int16":
+            return [f"input {x.describe()} is int16: RELU_N1_TO_1 is supported for int8 only (neither TFLite "
+                    "Micro nor TFLite (LiteRT) has an int16 kernel to check it against)"]
+        return super().check(op, graph)
 
     def check_quant(self, op: Op, x: Tensor, y: Tensor) -> list[str]:
         # The bounds are output_zp + (int)roundf(+-1 / scale): past 2^31 that conversion is undefined in C.
