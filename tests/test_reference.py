@@ -17,7 +17,7 @@ from mcugen.errors import ReferenceFailure
 from mcugen.golden import ReferenceChoice, choose_reference
 from mcugen.reader import read_model_bytes
 from mcugen.reference import LITERT, MIN_ARENA, REFERENCES, TFLM, arena_estimate, run_reference
-from modelgen import add_model, conv2d_model, litert_run, tflm_run
+from modelgen import add_model, conv2d_model, depthwise_conv2d_model, fully_connected_model, litert_run, tflm_run
 from modelgen_math import unary_model
 
 X = np.arange(128, dtype=np.int64).astype(np.int8).reshape(1, 4, 4, 8)
@@ -116,3 +116,17 @@ def test_missing_litert_is_a_clear_error(tmp_path, capsys, monkeypatch):
     code = main(["build", str(model), "--board", "host", "-o", str(tmp_path / "out")])
     err = capsys.readouterr().err
     assert code == 0 and "embeds no reference outputs" in err and "ai-edge-litert" in err
+
+
+@pytest.mark.parametrize("make", [
+    lambda: conv2d_model(seed=4), lambda: depthwise_conv2d_model(seed=4), lambda: fully_connected_model(seed=4),
+    lambda: add_model(seed=4)], ids=["CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD"])
+def test_litert_reference_kernels_agree_with_tflm_on_common_ops(make):
+    """A model with an op only LiteRT serves takes all its reference outputs from LiteRT: its other ops (the
+    convolution around a padding SPACE_TO_BATCH_ND, say) must compute there as in TFLite Micro."""
+    data = make()
+    graph = read_model_bytes(data)
+    rng = np.random.default_rng(0)
+    inputs = [rng.integers(-128, 128, graph.tensors[i].shape).astype(np.int8) for i in graph.inputs]
+    for got, want in zip(litert_run(data, inputs), tflm_run(data, inputs)):
+        np.testing.assert_array_equal(got, want)
