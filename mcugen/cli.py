@@ -59,8 +59,8 @@ def build_command(args: argparse.Namespace, board: str) -> str:
 def cmd_build(args: argparse.Namespace) -> int:
     from mcugen.codegen import render_project, report, write_project
     from mcugen.compiler import compile_model
-    from mcugen.golden import golden_vectors
-    from mcugen.reference import reference_available
+    from mcugen.golden import choose_reference, golden_vectors
+    from mcugen.reference import REFERENCES, reference_available
 
     progress = _progress(args)
     start = time.perf_counter()
@@ -75,12 +75,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     _notes(args, compiled.notices, compiled.warnings)
     golden = None
     if args.golden > 0:
-        if reference_available():
-            with progress.stage(f"Reference outputs of {args.golden} inputs (TFLite Micro)"):
+        choice = choose_reference(compiled.graph)
+        if reference_available(choice.reference):
+            with progress.stage(f"Reference outputs of {args.golden} inputs ({choice.name})"):
                 golden = golden_vectors(compiled, Path(args.model).read_bytes(), args.golden, args.seed)
         elif not args.quiet:
-            say("note: tflite-micro is not installed, so the self-test embeds no reference outputs "
-                "(pip install 'mcugen[reference]')", err=True)
+            say(f"note: the reference interpreter of this model ({choice.describe()}) is not installed, so the "
+                f"self-test embeds no reference outputs ({REFERENCES[choice.reference].install})", err=True)
     out = Path(args.output or f"{compiled.graph.name}_{compiled.board.name}"
                + ("_arduino" if args.format == "arduino-library" else ""))
     command = build_command(args, compiled.board.name)
@@ -311,8 +312,8 @@ def parser() -> argparse.ArgumentParser:
     boards = command("boards", "list the boards mcugen knows")
     boards.set_defaults(run=cmd_boards)
 
-    verify = model_command("verify", "build, run in the emulator (or natively) and compare with TFLite Micro",
-                           "qemu-m4")
+    verify = model_command("verify", "build, run in the emulator (or natively) and compare with TFLite Micro "
+                           "(LiteRT for ops TFLite Micro cannot serve)", "qemu-m4")
     verify.add_argument("--inputs", "-n", type=_bounded_int(1, MAX_VECTORS), default=20,
                         help="random inputs (default 20)")
     verify.add_argument("--seed", type=_bounded_int(0, MAX_SEED), default=0,

@@ -28,6 +28,7 @@ from mcugen.ir import DTYPES, RESOURCE, Op, Tensor
 from mcugen.kernels.arm import library as cmsis_library
 from mcugen.kernels.arm.library import CmsisNN
 from mcugen.outdir import write_project  # noqa: F401  (part of this module's interface)
+from mcugen.reference import REFERENCES
 from mcugen.sanitize import c_comment, markdown_code, markdown_text, short_name, symbol_part
 from mcugen.state import StateLayout, state_layout
 
@@ -546,7 +547,8 @@ def _golden_context(compiled: Compiled, golden: Golden | None) -> dict[str, obje
         # Compared as raw bytes on the device, so float outputs are checked bit for bit.
         raw = np.frombuffer(joined.astype(joined.dtype.newbyteorder("<")).tobytes(), dtype=np.uint8)
         expected.append({"index": j, "bytes": raw.size, "data": format_values(raw, "uint8_t")})
-    return {"seed": golden.seed, "count": len(golden.expected), "expected": expected}
+    return {"seed": golden.seed, "count": len(golden.expected), "expected": expected,
+            "reference": REFERENCES[golden.reference].name}
 
 
 def report(compiled: Compiled) -> dict[str, object]:

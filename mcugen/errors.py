@@ -33,9 +33,10 @@ class ToolchainError(McugenError):
 
 
 class ReferenceFailure(ToolchainError):
-    """The TFLite Micro reference interpreter failed on the model (an error, a crash or no answer in time)."""
+    """The reference interpreter (TFLite Micro, or LiteRT) failed on the model (an error, a crash or no answer in
+    time)."""
 
-    hint = "mcugen and TFLite Micro may differ on this model; check it with `mcugen inspect MODEL`"
+    hint = "mcugen and the reference interpreter may differ on this model; check it with `mcugen inspect MODEL`"
 
 
 class OutputError(McugenError):

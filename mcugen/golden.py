@@ -3,6 +3,9 @@
 Inputs are not stored in the project (they would cost flash: 20 VWW images are 550 KB). Both sides derive element
 number `c` of the stream from a 32-bit integer hash of (c + seed * golden ratio), so only the expected outputs are
 embedded. Float inputs are `k * step` with `k` a 16-bit integer: one float32 multiplication, exact on any IEEE target.
+
+The reference outputs come from TFLite Micro, or, for a model with an op whose lowering declares another reference
+(`OpLowering.reference`), from that interpreter for the whole model: one model, one reference.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import numpy as np
 
 from mcugen.errors import McugenError
 from mcugen.ir import Graph, Tensor
-from mcugen.reference import arena_estimate, run_reference
+from mcugen.reference import LITERT, REFERENCES, TFLM, arena_estimate, run_reference
 
 if TYPE_CHECKING:
     from mcugen.compiler import Compiled
@@ -39,6 +42,34 @@ class Golden:
 
     seed: int
     expected: list[list[np.ndarray]]
+    reference: str = TFLM  # the interpreter the outputs come from (a key of mcugen.reference.REFERENCES)
+
+
+@dataclass(frozen=True)
+class ReferenceChoice:
+    """The interpreter a model's reference outputs come from, and the op kinds that call for it (none: TFLM)."""
+
+    reference: str
+    because: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return REFERENCES[self.reference].name
+
+    def describe(self) -> str:
+        if not self.because:
+            return self.name
+        return f"{self.name}: the model has {', '.join(self.because)}, which TFLite Micro lacks or leaves undefined"
+
+
+def choose_reference(graph: Graph) -> ReferenceChoice:
+    """TFLite Micro, unless some op of the graph needs LiteRT (OpLowering.reference_for)."""
+    from mcugen.ops import lowering_for
+
+    needing = sorted({op.kind for op in graph.ops
+                      if (lowering := lowering_for(op.kind)) is not None
+                      and lowering.reference_for(op, graph) == LITERT})
+    return ReferenceChoice(LITERT, tuple(needing)) if needing else ReferenceChoice(TFLM)
 
 
 @dataclass(frozen=True)
@@ -96,11 +127,14 @@ def _values(r: np.ndarray, stream: InputStream) -> np.ndarray:
 
 
 def golden_vectors(compiled: Compiled, model_bytes: bytes, count: int, seed: int) -> Golden:
-    """`count` seeded inputs and the TFLite Micro reference's outputs for them (in a child process, with an arena
+    """`count` seeded inputs and the reference's outputs for them (in a child process; TFLite Micro gets an arena
     sized from mcugen's plan of the same model)."""
     if count < 1:
         raise McugenError("the number of golden inputs must be at least 1")
     vectors = make_inputs(compiled.graph, count, seed)
     graph = compiled.graph
+    choice = choose_reference(graph)
     arena = arena_estimate(compiled.plan.arena_size, len(graph.tensors), len(graph.ops))
-    return Golden(seed=seed, expected=run_reference(model_bytes, vectors, len(graph.outputs), arena_size=arena))
+    expected = run_reference(model_bytes, vectors, len(graph.outputs), arena_size=arena, reference=choice.reference,
+                             needed_by=choice.describe() if choice.because else "")
+    return Golden(seed=seed, expected=expected, reference=choice.reference)

@@ -1,4 +1,5 @@
-"""`mcugen verify`: prove a generated project bit-exact against the TFLite Micro reference interpreter.
+"""`mcugen verify`: prove a generated project bit-exact against the reference interpreter (TFLite Micro; LiteRT for
+a model with an op TFLite Micro cannot serve, see mcugen.golden.choose_reference).
 
 Stages: compile -> reference outputs for N seeded random inputs -> write the project with those outputs embedded ->
 build (host gcc, or arm-none-eabi-gcc for the board) -> run (natively, or in QEMU) -> read the self-test's verdicts.
@@ -15,7 +16,7 @@ from pathlib import Path
 from mcugen.codegen import render_project, write_project
 from mcugen.compiler import Compiled, compile_model
 from mcugen.errors import ToolchainError
-from mcugen.golden import golden_vectors
+from mcugen.golden import ReferenceChoice, choose_reference, golden_vectors
 from mcugen.progress import SILENT, Progress
 from mcugen.sanitize import display_name
 
@@ -51,6 +52,7 @@ class VerifyReport:
     exit_code: int | None = None
     log: str = ""
     errors: str = ""  # what the program wrote on stderr (sanitizer reports)
+    reference: ReferenceChoice = field(default_factory=lambda: ReferenceChoice("tflm"))
 
     @property
     def ok(self) -> bool:
@@ -64,14 +66,16 @@ class VerifyReport:
     def summary(self) -> str:
         model = display_name(self.model)
         lines = [f"{model} {self.where()}, {self.vectors} random inputs, seed {self.seed}:"]
+        lines.append(f"  reference: {self.reference.describe()}")
         lines += [f"  {o.describe()}" for o in self.outputs]
-        lines.append(f"  {'PASS: bit-exact with TFLite Micro' if self.ok else 'FAIL'}")
+        lines.append(f"  {f'PASS: bit-exact with {self.reference.name}' if self.ok else 'FAIL'}")
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, object]:
         return {
             "model": self.model, "board": self.board, "target": self.target, "vectors": self.vectors,
             "seed": self.seed, "ok": self.ok, "passed": self.passed, "exit_code": self.exit_code,
+            "reference": self.reference.reference, "reference_needed_by": list(self.reference.because),
             "outputs": [{"index": o.index, "name": o.name, "identical": o.identical,
                          "mismatched_vectors": o.mismatched_vectors, "first_vector": o.first_vector,
                          "first_index": o.first_index} for o in self.outputs],
@@ -106,7 +110,8 @@ def verify_model(
     if not host and compiled.board.machine is None:
         raise ToolchainError(f"board {compiled.board.name} has no emulator ({no_emulator_reason(compiled.board)}); "
                              f"use --host or a board with an emulator (`mcugen boards` lists them)")
-    with progress.stage(f"Reference outputs of {inputs} inputs (TFLite Micro)"):
+    choice = choose_reference(compiled.graph)
+    with progress.stage(f"Reference outputs of {inputs} inputs ({choice.name})"):
         golden = golden_vectors(compiled, data, inputs, seed)
     with tempfile.TemporaryDirectory(prefix="mcugen-verify-", dir=workdir) as tmp:
         project = write_project(render_project(compiled, golden, command="mcugen verify"), Path(tmp) / "project")
@@ -129,6 +134,7 @@ def verify_model(
         exit_code=result.returncode,
         log=result.stdout,
         errors=result.stderr,
+        reference=choice,
     )
     report.outputs, report.passed = parse_selftest(result.stdout, compiled)
     return report

@@ -214,6 +214,20 @@ def tflm_run(model: bytes, inputs: Sequence[np.ndarray], arena_size: int | None 
     return [np.array(interpreter.get_output(index), copy=True) for index in range(count)]
 
 
+def litert_run(model: bytes, inputs: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """Invoke the TFLite (LiteRT) interpreter once, with its reference kernels as mcugen.reference runs it;
+    return copies of all outputs."""
+    from ai_edge_litert.interpreter import Interpreter, OpResolverType
+
+    interpreter = Interpreter(model_content=model, num_threads=1,
+                              experimental_op_resolver_type=OpResolverType.BUILTIN_REF)
+    interpreter.allocate_tensors()
+    for detail, value in zip(interpreter.get_input_details(), inputs):
+        interpreter.set_tensor(detail["index"], value)
+    interpreter.invoke()
+    return [np.array(interpreter.get_tensor(d["index"]), copy=True) for d in interpreter.get_output_details()]
+
+
 # ---- one-op models with random weights ----------------------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-from modelgen import ModelBuilder, single_op_model
+from modelgen import ModelBuilder, _bias, _channel_scales, _output_scale, _random_weights, single_op_model
 
 from mcugen.verify import verify_model
 
@@ -108,6 +108,44 @@ def batch_space_model(kind: str, shape, block: Sequence[int], edges: Sequence[Se
                dict(name="block", shape=(len(block),), dtype="int32", data=np.asarray(block)),
                dict(name="edges", shape=(len(block), 2), dtype="int32", data=np.asarray(edges).reshape(-1, 2))],
         [dict(name="y", shape=tuple(out), scale=SCALE, zero_point=zero_point)])
+
+
+def dilated_conv_model(shape, out_channels: int, kernel: Sequence[int], rate: Sequence[int], seed: int = 0) -> bytes:
+    """A SAME convolution dilated by `rate` as older converters write it: SPACE_TO_BATCH_ND padding the NHWC int8
+    `shape` by (kernel - 1) * rate (and up to a multiple of rate) -> VALID CONV_2D -> BATCH_TO_SPACE_ND cropping
+    the extra back off."""
+    rng = np.random.default_rng(seed)
+    n, h, w, c = shape
+    paddings, crops, batched = [], [], []
+    for extent, k, r in zip((h, w), kernel, rate):
+        total = (k - 1) * r
+        extra = -(extent + total) % r
+        paddings.append([total // 2, total - total // 2 + extra])
+        crops.append([0, extra])
+        batched.append((extent + total + extra) // r)
+    blocks = rate[0] * rate[1]
+    in_scale, in_zp = float(rng.uniform(0.01, 0.1)), int(rng.integers(-20, 21))
+    w_scales = _channel_scales(rng, out_channels, True, 0.02)
+    out_scale = _output_scale(kernel[0] * kernel[1] * c, in_scale, float(np.mean(w_scales)))
+    out_zp = int(rng.integers(-10, 11))
+    conv_shape = (n * blocks, batched[0] - kernel[0] + 1, batched[1] - kernel[1] + 1, out_channels)
+    b = ModelBuilder("dilated conv")
+    x = b.add_tensor("input", shape, scale=in_scale, zero_point=in_zp)
+    block = b.add_tensor("block", (2,), dtype="int32", data=np.asarray(rate))
+    pads = b.add_tensor("paddings", (2, 2), dtype="int32", data=np.asarray(paddings))
+    spread = b.add_tensor("batched", (n * blocks, *batched, c), scale=in_scale, zero_point=in_zp)
+    weights = b.add_tensor("filter", (out_channels, *kernel, c), scale=w_scales, zero_point=[0] * out_channels,
+                           data=_random_weights(rng, (out_channels, *kernel, c)), quantized_dimension=0)
+    values, scales = _bias(rng, out_channels, in_scale, w_scales, 3000)
+    bias = b.add_tensor("bias", (out_channels,), "int32", scale=scales, zero_point=[0] * out_channels, data=values)
+    conv = b.add_tensor("conv", conv_shape, scale=out_scale, zero_point=out_zp)
+    crop = b.add_tensor("crops", (2, 2), dtype="int32", data=np.asarray(crops))
+    y = b.add_tensor("output", (n, h, w, out_channels), scale=out_scale, zero_point=out_zp)
+    b.add_op("SPACE_TO_BATCH_ND", [x, block, pads], [spread])
+    b.add_op("CONV_2D", [spread, weights, bias], [conv], padding="VALID", stride_w=1, stride_h=1)
+    b.add_op("BATCH_TO_SPACE_ND", [conv, block, crop], [y])
+    b.inputs, b.outputs = [x], [y]
+    return b.build()
 
 
 def resize_model(kind: str, shape, size: Sequence[int], align_corners: bool = False,

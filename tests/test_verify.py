@@ -15,6 +15,7 @@ from mcugen.golden import golden_vectors, make_inputs
 from mcugen.reference import run_reference
 from mcugen.verify import parse_selftest, verify_model
 from modelgen import ModelBuilder
+from modelgen_math import unary_model
 
 
 def _model() -> bytes:
@@ -40,6 +41,18 @@ def test_verify_passes_on_host():
     report = verify_model(_model(), board="host", inputs=8, seed=3)
     assert report.ok, report.log
     assert [o.identical for o in report.outputs] == [True]
+    assert "reference: TFLite Micro" in report.summary() and "PASS: bit-exact with TFLite Micro" in report.summary()
+    assert report.to_dict()["reference"] == "tflm"
+
+
+def test_verify_names_litert_when_an_op_needs_it():
+    model = unary_model("RELU_N1_TO_1", shape=(1, 4, 4, 3))
+    report = verify_model(model, board="host", inputs=2, seed=3)
+    assert report.ok, report.log
+    assert "reference: TFLite (LiteRT): the model has RELU_N1_TO_1" in report.summary()
+    assert "PASS: bit-exact with TFLite (LiteRT)" in report.summary()
+    assert report.to_dict()["reference"] == "litert"
+    assert report.to_dict()["reference_needed_by"] == ["RELU_N1_TO_1"]
 
 
 def test_a_wrong_reference_byte_is_caught(tmp_path):

@@ -71,6 +71,10 @@ class OpLowering:
     optional_inputs: ClassVar[tuple[int, ...]] = ()
     # How many outputs: a number, or (smallest, largest) for ops such as SPLIT whose count is an option.
     output_count: ClassVar[int | tuple[int, int]] = 1
+    # The interpreter whose results this op is bit-exact with: "tflm" (TFLite Micro), or "litert" (the TFLite
+    # interpreter) for ops TFLite Micro lacks or leaves undefined. A model with any "litert" op takes all its
+    # reference outputs from LiteRT (mcugen/reference.py).
+    reference: ClassVar[str] = "tflm"
 
     @classmethod
     def output_counts(cls) -> tuple[int, int]:
@@ -85,6 +89,11 @@ class OpLowering:
     def prepare(self, op: Op, graph: Graph) -> object:
         """The backend-independent parameters of a checked layer: what every kernel binding reads."""
         return None
+
+    def reference_for(self, op: Op, graph: Graph) -> str:
+        """The reference interpreter this layer needs (`reference`, unless only some layers of the op need
+        LiteRT)."""
+        return self.reference
 
 
 REGISTRY: dict[str, OpLowering] = {}

@@ -1,10 +1,15 @@
-"""BATCH_TO_SPACE_ND and SPACE_TO_BATCH_ND of int8 tensors with constant block shape and crops or paddings.
+"""BATCH_TO_SPACE_ND and SPACE_TO_BATCH_ND of int8 tensors with constant block shape and crops or paddings
+(padding as in TFLite, LiteRT).
 
 Both take 3-D [batch, height, channels] or 4-D NHWC tensors, as TFLite Micro does. Batch b' = (i * block_w + j)
 * batch + b of the batched tensor holds the pixels (h * block_h + i, w * block_w + j) of image b of the spatial
 one, less the crops (BATCH_TO_SPACE_ND) or beyond the paddings (SPACE_TO_BATCH_ND). Each (i, j) is one strided
-copy. SPACE_TO_BATCH_ND is refused when it pads: TFLite Micro fills the padding from a parameter it never sets
-(whatever its persistent buffer held: 0, -8, -17... from one run to the next), so no result there can be bit-exact.
+copy.
+
+SPACE_TO_BATCH_ND that pads (older converters wrap dilated convolutions in it) fills the padding with the output
+zero point, the quantized 0.0, as the TFLite (LiteRT) interpreter does: the output is filled first, then the
+copies land on it. TFLite Micro fills the padding from a parameter it never sets (whatever its persistent buffer
+held), so such a layer is checked against LiteRT instead (`reference_for`).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from mcugen.kernels.base import binding
 from mcugen.ops.base import OpLowering, operand, register, result
 from mcugen.ops.layout import (
     Copy,
+    Fill,
     MoveLayer,
     MovePortable,
     constant_ints,
@@ -144,20 +150,29 @@ class SpaceToBatchNd(OpLowering):
 
     def check(self, op: Op, graph: Graph) -> list[str]:
         problems = _problems(op, graph, "paddings", _space_to_batch_shape)
-        if problems:
+        if problems or not _pads(op, graph):
             return problems
-        _, paddings, _ = _parameters(op, graph, "paddings")
-        if any(sum(p) for p in paddings):
-            return [f"paddings {paddings} are not all 0: TFLite Micro pads with a value it never initialises, so "
-                    "its results cannot be reproduced; pad with PAD (or PADV2) before the op instead"]
-        return []
+        return [f"{role} {t.describe()} has type {t.dtype}: a padding SPACE_TO_BATCH_ND needs int32 block_shape and "
+                "paddings (TFLite (LiteRT), its reference, reads no other type)"
+                for t, role in ((operand(op, graph, BLOCK), "block_shape"), (operand(op, graph, CROPS), "paddings"))
+                if t.dtype != "int32"]
+
+    def reference_for(self, op: Op, graph: Graph) -> str:
+        return "litert" if _pads(op, graph) else "tflm"
 
     def prepare(self, op: Op, graph: Graph) -> MoveLayer:
         x, y = operand(op, graph, INPUT), result(op, graph)
-        block, _, _ = _parameters(op, graph, "paddings")
-        copies = _block_copies(op.outputs[0], _as_4d(y.shape), op.inputs[INPUT], _as_4d(x.shape), block, (0, 0),
-                               False)
-        return MoveLayer(tuple(copies), x.itemsize)
+        block, paddings, _ = _parameters(op, graph, "paddings")
+        copies = _block_copies(op.outputs[0], _as_4d(y.shape), op.inputs[INPUT], _as_4d(x.shape), block,
+                               (paddings[0][0], paddings[1][0]), False)
+        # Every output element outside the copies is padding: fill it all first, then copy over it.
+        fill = [Fill(op.outputs[0], y.size, y.quant.single_zero_point)] if _pads(op, graph) else []
+        return MoveLayer(tuple(fill + copies), x.itemsize)
+
+
+def _pads(op: Op, graph: Graph) -> bool:
+    _, paddings, problems = _parameters(op, graph, "paddings")
+    return not problems and any(sum(p) for p in paddings)
 
 
 @binding

@@ -1,8 +1,9 @@
 """Ops that only move data, as lists of strided copies decided at compile time.
 
 Slicing, joining, splitting, packing and the space/depth/batch rearrangements compute no values: every output
-element is some input element. Each such op describes itself as `Move`s: a copy of an N-dimensional box from one
-tensor to another, each side with its own element strides and start offset. `simplify` reduces a copy to the fewest dimensions (size-1 dimensions dropped,
+element is some input element (or a padding value). Each such op describes itself as `Move`s: a copy of an
+N-dimensional box from one tensor to another, each side with its own element strides and start offset, or a
+`Fill` of a run with one value. `simplify` reduces a copy to the fewest dimensions (size-1 dimensions dropped,
 dimensions contiguous on both sides merged, the contiguous innermost run turned into one memcpy), and the
 portable binding emits one `mcugen_copy` call per copy. An op module only has to say where its elements go.
 """
@@ -34,10 +35,20 @@ class Copy:
 
 
 @dataclass(frozen=True)
+class Fill:
+    """target[offset .. offset + count) = value."""
+
+    target: int
+    count: int
+    value: int
+    offset: int = 0
+
+
+@dataclass(frozen=True)
 class MoveLayer:
     """A prepared data-movement op: its moves in execution order and the element size of its tensors."""
 
-    moves: tuple[Copy, ...]
+    moves: tuple[Copy | Fill, ...]
     element_bytes: int
 
 
@@ -100,6 +111,9 @@ def apply_moves(layer: MoveLayer, arrays: dict[int, np.ndarray], outputs: dict[i
     """Run the moves in numpy (flat arrays by tensor index): the specification the tests check the kernels by."""
     for move in layer.moves:
         target = outputs[move.target]
+        if isinstance(move, Fill):
+            target[move.offset:move.offset + move.count] = move.value
+            continue
         source = arrays[move.source]
         for index in np.ndindex(*move.shape):
             s = move.source_offset + sum(i * k for i, k in zip(index, move.source_strides))
@@ -159,6 +173,14 @@ class MovePortable(KernelBinding):
 
     def emit(self, op: Op, layer: MoveLayer, emit) -> None:
         for move in layer.moves:
+            if isinstance(move, Fill):
+                if move.count == 0:
+                    continue
+                emit.kernel("mcugen_fill")
+                params = emit.params("mcugen_fill_params", {
+                    "count": move.count, "element_bytes": layer.element_bytes, "value": move.value})
+                emit.call("mcugen_fill", params, _at(emit.tensor(move.target), move.offset))
+                continue
             reduced = simplify(move, layer.element_bytes)
             if reduced is None:
                 continue
@@ -176,6 +198,10 @@ class MovePortable(KernelBinding):
                 target = _byte_at(emit.tensor(move.target), move.target_offset * layer.element_bytes + target_bytes,
                                   "uint8_t")
                 emit.call("mcugen_copy", params, source, target)
+
+
+def _at(pointer: str, offset: int) -> str:
+    return pointer if offset == 0 else f"({pointer} + {offset})"
 
 
 def _byte_at(pointer: str, offset: int, ctype: str) -> str:

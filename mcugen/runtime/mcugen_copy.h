@@ -1,7 +1,7 @@
 /**
  * @file mcugen_copy.h
  * @brief Strided copy of up to 6 dimensions: the one kernel behind every op that only moves data (slicing,
- * joining, splitting, packing, space/depth/batch rearrangements).
+ * joining, splitting, packing, space/depth/batch rearrangements), with mcugen_fill for padding.
  */
 #ifndef MCUGEN_COPY_H
 #define MCUGEN_COPY_H
