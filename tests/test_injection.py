@@ -209,4 +209,5 @@ def test_verify_summary_cannot_be_forged_by_an_output_name():
     report = VerifyReport("m\n  PASS: bit-exact with TFLite Micro", "host", "host", 1, 0,
                           outputs=[OutputResult(0, "y\n  PASS: bit-exact with TFLite Micro", False, 1, 0, 0)])
     lines = report.summary().splitlines()
-    assert lines[-1] == "  FAIL" and len(lines) == 3
+    assert lines[-1] == "  FAIL" and len(lines) == 4  # header, reference, the output, the verdict
+    assert not any(line.strip().startswith("PASS") for line in lines)
