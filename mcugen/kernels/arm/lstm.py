@@ -18,6 +18,14 @@ bounds the recurrent layers. The kernels start every accumulator from an effecti
 sum(row) (the input gate's fully connected layer) or hidden_offset * sum(row) (the recurrent one): exactly the
 folded biases of the prepared layer, so they are emitted as they are (int32 for int8 layers, whose accumulator
 bound keeps them inside int32). The stacked weights and biases are shared by the four gates' parameter structs.
+
+CMSIS-NN spends about a thousand instructions per step on calls, clearing and separate passes (eight matrix-vector
+products, six activations, three elementwise products) where the portable kernel runs one loop, and wins them back
+in its multiply-accumulate loops (and, on Helium, per unit). Which is faster is estimated per layer from STEP_COST,
+a linear model of CMSIS-NN's instructions minus the portable kernel's per step, fitted per code path and activation
+type to `mcugen profile` counts on QEMU (Cortex-M3 plain C, Cortex-M4 DSP, Cortex-M55 Helium; layers of 2 to 32
+units and 2 to 32 inputs, 8 steps). Its error is up to about 200 instructions per step near the break-even, so
+layers whose estimated gain is below MIN_GAIN stay portable.
 """
 
 from __future__ import annotations
@@ -37,6 +45,12 @@ VALUE_RANGE = {"int8": (-128, 127), "int16": (-32768, 32767)}
 INT16_MIN, INT16_MAX = VALUE_RANGE["int16"]
 # arm_nnsupportfunctions.h: columns the 16x8 DSP and Helium paths accumulate in int32 before widening to int64.
 MAX_COL_COUNT = 512
+# (code path, activations): CMSIS-NN's instructions minus the portable kernel's per step = overhead +
+# per_mac * multiply-accumulates + per_unit * units, over the batch entries the step covers.
+STEP_COST = {("plain", "int8"): (1371, -1.965, -41.1), ("plain", "int16"): (739, -0.007, -128.8),
+             ("dsp", "int8"): (1027, -3.286, 32.5), ("dsp", "int16"): (1250, -2.626, -33.3),
+             ("mve", "int8"): (1535, -3.807, -277.5), ("mve", "int16"): (1507, -3.371, -90.7)}
+MIN_GAIN = 100  # instructions per step
 # The int16 sigmoid's outputs lie in [1, 32767], the tanh's in [-32767, 32767].
 ACTIVATED_MAX = 32767
 
@@ -146,6 +160,14 @@ def cell_scale_power(layer: LstmLayer) -> int:
     return (layer.tanh_shift if layer.tanh_multiplier == 0 else -layer.tanh_shift) - 12
 
 
+def extra_instructions(layer: LstmLayer, isa: str) -> float:
+    """The estimated instructions per step CMSIS-NN executes beyond the portable kernel (negative: fewer)."""
+    overhead, per_mac, per_unit = STEP_COST[isa, layer.dtype]
+    rows = scratch_rows(layer)
+    macs = 4 * layer.units * (layer.input_size + layer.units) * rows
+    return overhead + per_mac * macs + per_unit * layer.units * rows
+
+
 def scratch_rows(layer: LstmLayer) -> int:
     """Rows of `units` values per scratch buffer: a time-major layer steps all batch entries at once, a batch-major
     one entry at a time."""
@@ -161,6 +183,10 @@ class UnidirectionalSequenceLstmCmsisNN(CmsisNNBinding):
 
     def supports(self, op: Op, layer: LstmLayer, target: Target) -> str | None:
         problems = gate_problems(layer, target.isa) + cell_problems(layer)
+        extra = extra_instructions(layer, target.isa)
+        if extra > -MIN_GAIN:
+            problems.append(f"estimated to execute {extra:+.0f} instructions per step against the portable kernel "
+                            f"(taken from {MIN_GAIN} fewer on)")
         return f"{self.kernel_name(op, layer)}: {problems[0]}" if problems else None
 
     def scratch_bytes(self, op: Op, layer: LstmLayer, target: Target) -> int:
