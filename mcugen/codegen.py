@@ -519,6 +519,9 @@ def render_profile_main(compiled: Compiled, command: str, runs: int) -> str:
         "name": graph.name,
         "banner": banner(compiled, command),
         "runs": runs,
+        # The kernels keeping variable tensors (LSTM) branch on their values: each run starts from the reset state
+        # so that all runs execute the same instructions.
+        "reset_each_run": bool(graph.variable_tensors()),
         "inputs": [_io_record(compiled, i, t) for i, t in enumerate(graph.inputs)],
         "streams": _stream_records(graph),
     }

@@ -4,7 +4,8 @@ CMSIS-NN is on no package registry, so mcugen takes it from a directory the user
 CMSIS_NN_PATH environment variable) and copies into each generated project only the files that project calls:
 CMSIS-NN mostly keeps one function per source file, named after it (the get_buffer_size functions share files
 such as arm_convolve_get_buffer_sizes_s8.c), so the closure of a set of functions is found by following calls to
-other `arm_*` functions and `#include`s of headers, file by file.
+other `arm_*` functions, uses of the lookup tables CMSIS-NN defines at file level (sigmoid_table_uint16 of
+arm_nntables.c) and `#include`s of headers, file by file.
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ _CALL_RE = re.compile(r"\b(arm_\w+)\s*\(")
 _INCLUDE_RE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.MULTILINE)
 # A function name at the start of a line after its return type: a definition when `{` comes before any `;`.
 _DEFINITION_RE = re.compile(r"^[A-Za-z_][\w \t*]*?\b(arm_\w+)\s*\(", re.MULTILINE)
+# A file-level const table: `const <type> <name>[<size>] = {`.
+_TABLE_RE = re.compile(r"^const\s+\w+\s+(\w+)\s*\[[^\]]*\]\s*=", re.MULTILINE)
+_IDENTIFIER_RE = re.compile(r"\b([A-Za-z_]\w*)\b")
 
 
 class CmsisNNError(McugenError):
@@ -56,6 +60,7 @@ class CmsisNN:
     root: Path
     revision: str
     sources: dict[str, str] = field(compare=False, repr=False)  # function name -> path relative to root
+    tables: dict[str, str] = field(default_factory=dict, compare=False, repr=False)  # table name -> path
 
     @property
     def pinned(self) -> bool:
@@ -67,7 +72,8 @@ class CmsisNN:
 
     def files_for(self, functions: set[str]) -> list[str]:
         """Root-relative paths of every source and header that the given functions need, sorted."""
-        return list(_closure(self.root, tuple(sorted(functions)), tuple(sorted(self.sources.items()))))
+        return list(_closure(self.root, tuple(sorted(functions)), tuple(sorted(self.sources.items())),
+                             tuple(sorted(self.tables.items()))))
 
 
 def isa_of(cpu: str) -> str:
@@ -97,10 +103,14 @@ def _load(root_text: str) -> CmsisNN:
         sources[file.stem] = file.relative_to(root).as_posix()
     # A few files define more than the function they are named after (arm_avgpool_get_buffer_sizes_s8.c defines
     # arm_avgpool_s8_get_buffer_size and its _dsp and _mve variants).
+    tables = {}
     for file in files:
-        for name in defined_functions(file.read_text(encoding="utf-8", errors="replace")):
+        text = file.read_text(encoding="utf-8", errors="replace")
+        for name in defined_functions(text):
             sources.setdefault(name, file.relative_to(root).as_posix())
-    return CmsisNN(root=root, revision=match.group(1) if match else "unknown", sources=sources)
+        for name in _TABLE_RE.findall(text):
+            tables.setdefault(name, file.relative_to(root).as_posix())
+    return CmsisNN(root=root, revision=match.group(1) if match else "unknown", sources=sources, tables=tables)
 
 
 def defined_functions(text: str) -> list[str]:
@@ -115,8 +125,10 @@ def defined_functions(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=64)
-def _closure(root: Path, functions: tuple[str, ...], sources: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+def _closure(root: Path, functions: tuple[str, ...], sources: tuple[tuple[str, str], ...],
+             tables: tuple[tuple[str, str], ...] = ()) -> tuple[str, ...]:
     by_name = dict(sources)
+    table_files = dict(tables)
     missing = [f for f in functions if f not in by_name]
     if missing:
         raise CmsisNNError(f"CMSIS-NN at {root} has no source for {', '.join(missing)}")
@@ -133,6 +145,10 @@ def _closure(root: Path, functions: tuple[str, ...], sources: tuple[tuple[str, s
         for called in calls:
             if called in by_name and by_name[called] not in needed:
                 pending.append(by_name[called])
+        used = set(_IDENTIFIER_RE.findall(text)) & table_files.keys() if rel.endswith(".c") else set()
+        for table in sorted(used):
+            if table_files[table] not in needed:
+                pending.append(table_files[table])
         for included in _INCLUDE_RE.findall(text):
             header = _find_header(root, rel, included)
             if header is not None and header not in needed:
