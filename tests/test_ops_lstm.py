@@ -4,6 +4,7 @@ converter-made fixture, both states outside the arena, and the variants check re
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import numpy as np
@@ -209,6 +210,14 @@ def test_check_refuses_a_state_shared_with_another_operand():
     graph, op = _graph(dtype="int16")
     op.inputs[18] = op.inputs[19]
     _one(_problems(graph, op), "must be four different tensors")
+
+
+def test_check_refuses_a_state_another_op_writes():
+    graph, op = _graph()
+    writer = copy.copy(op)
+    writer.index, writer.kind, writer.outputs = 1, "ADD", [op.inputs[18]]
+    graph.ops.append(writer)
+    _one(_problems(graph, op), "is also written by op 1 (ADD); an LSTM's states may only be written by LSTMs")
 
 
 def test_check_refuses_a_one_dimensional_hidden_state():

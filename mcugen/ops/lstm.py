@@ -178,6 +178,12 @@ class UnidirectionalSequenceLstm(OpLowering):
         if len(set(roles)) != len(roles):
             problems.append(f"the input, hidden state, cell state and output must be four different tensors "
                             f"(they are tensors {roles})")
+        # The states hold their reset value or what an LSTM wrote there (kernels bound their values by that).
+        for position, role in ((HIDDEN_STATE, "hidden (output) state"), (CELL_STATE, "cell state")):
+            writers = [o for o in graph.ops if op.inputs[position] in o.outputs]
+            if writers:
+                problems.append(f"{role} {t[position].describe()} is also written by op {writers[0].index} "
+                                f"({writers[0].kind}); an LSTM's states may only be written by LSTMs")
         problems += self._weight_problems(t, dtype)
         if problems:
             return problems

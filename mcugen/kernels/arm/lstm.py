@@ -12,7 +12,7 @@ arithmetic, all confined to values out of range; a layer is taken only when they
 - a cell clip of 0 means "no clipping" to the kernel, but clipping to zero to TFLite Micro.
 
 The bounds hold for any input of the input's type. The hidden state holds its reset value or an output of this
-layer (the state array is private to the model, and a variable tensor belongs to the op that declares it):
+layer (the state array is private to the model, and the lowering refuses states that other ops write):
 output gate * tanh(cell), at most 32767^2 in Q0.30, requantized to the hidden scale; that range, not the type's,
 bounds the recurrent layers. The kernels start every accumulator from an effective bias, bias + input_offset *
 sum(row) (the input gate's fully connected layer) or hidden_offset * sum(row) (the recurrent one): exactly the
