@@ -342,7 +342,9 @@ class UnidirectionalSequenceLstmPortable(KernelBinding):
         })
         input_weights = emit.const("input_weights", layer.input_weights, "int8_t")
         recurrent_weights = emit.const("recurrent_weights", layer.recurrent_weights, "int8_t")
-        bias = emit.const("bias", layer.bias, "int64_t")
+        # int8 layers' biases fit int32: their whole accumulator was bounded inside it.
+        bias = (emit.const("bias", layer.bias, "int64_t") if layer.wide
+                else emit.const("bias", layer.bias.astype(np.int32), "int32_t"))
         emit.call(self.kernel_name(op, layer), params, emit.tensor(op.inputs[INPUT]), input_weights,
                   recurrent_weights, bias, emit.tensor(op.inputs[HIDDEN_STATE]), emit.tensor(op.inputs[CELL_STATE]),
                   emit.tensor(op.outputs[OUTPUT]), emit.scratch())

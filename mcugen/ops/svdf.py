@@ -53,7 +53,8 @@ class SvdfLayer:
 
 def _float_ratio(a: float, b: float, c: float) -> float:
     """a * b / c evaluated in float32, as TFLite Micro's float expression, then widened to double."""
-    return float(np.float32(np.float32(a) * np.float32(b)) / np.float32(c))
+    with np.errstate(over="ignore", divide="ignore"):  # an infinite ratio is refused by the caller
+        return float(np.float32(np.float32(a) * np.float32(b)) / np.float32(c))
 
 
 def _operands(op: Op, graph: Graph) -> tuple[Tensor | None, ...]:

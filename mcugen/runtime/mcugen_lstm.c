@@ -10,19 +10,20 @@ static int16_t saturate_s16(int32_t value)
     return (int16_t)mcugen_clamp_s32(value, INT16_MIN, INT16_MAX);
 }
 
-/* One fully connected output requantized to Q3.12. The int8 layers accumulate in int32, as the reference does
- * (mcugen has bounded every partial sum at compile time); the 16x8 ones in int64. */
-static int32_t gate_fc(const int16_t *row, int32_t depth, const int8_t *weights, const int64_t *bias, int32_t wide,
-                       int32_t multiplier, int32_t shift)
+/* One fully connected output requantized to Q3.12, from bias[index]. The int8 layers accumulate in int32 from
+ * int32 biases, as the reference does (mcugen has bounded every partial sum at compile time); the 16x8 ones in
+ * int64 from int64 biases. */
+static int32_t gate_fc(const int16_t *row, int32_t depth, const int8_t *weights, const void *bias, int32_t index,
+                       int32_t wide, int32_t multiplier, int32_t shift)
 {
     if (wide) {
-        int64_t acc = MCUGEN_READ_WEIGHT_S64(bias);
+        int64_t acc = MCUGEN_READ_WEIGHT_S64((const int64_t *)bias + index);
         for (int32_t i = 0; i < depth; ++i) {
             acc += (int32_t)MCUGEN_READ_WEIGHT_S8(&weights[i]) * row[i];
         }
         return mcugen_requantize_s16(acc, 1, multiplier, shift, 0, INT16_MIN, INT16_MAX);
     }
-    int32_t acc = (int32_t)MCUGEN_READ_WEIGHT_S64(bias);
+    int32_t acc = MCUGEN_READ_WEIGHT_S32((const int32_t *)bias + index);
     for (int32_t i = 0; i < depth; ++i) {
         acc += (int32_t)MCUGEN_READ_WEIGHT_S8(&weights[i]) * row[i];
     }
@@ -42,7 +43,7 @@ static int32_t mul_s16(int32_t a, int32_t b, int32_t multiplier, int32_t shift, 
  * Every gate reads the hidden state of the previous step, so the new one is only produced at the end.
  */
 static void lstm_step(const mcugen_lstm_params *params, const int16_t *x, const int16_t *h,
-                      const int8_t *input_weights, const int8_t *recurrent_weights, const int64_t *bias,
+                      const int8_t *input_weights, const int8_t *recurrent_weights, const void *bias,
                       int16_t *cell, int16_t *gates)
 {
     const int32_t units = params->units;
@@ -52,10 +53,10 @@ static void lstm_step(const mcugen_lstm_params *params, const int16_t *x, const 
         for (int32_t u = 0; u < units; ++u) {
             const int32_t row = g * units + u;
             const int32_t from_input = gate_fc(x, input_size, input_weights + row * input_size,
-                                               &bias[(2 * g) * units + u], params->wide,
+                                               bias, (2 * g) * units + u, params->wide,
                                                params->gate_multipliers[2 * g], params->gate_shifts[2 * g]);
             const int32_t from_hidden = gate_fc(h, units, recurrent_weights + row * units,
-                                                &bias[(2 * g + 1) * units + u], params->wide,
+                                                bias, (2 * g + 1) * units + u, params->wide,
                                                 params->gate_multipliers[2 * g + 1], params->gate_shifts[2 * g + 1]);
             gate[u] = saturate_s16(from_input + from_hidden);
         }
@@ -96,7 +97,7 @@ static int32_t row_index(const mcugen_lstm_params *params, int32_t b, int32_t t)
 }
 
 void mcugen_lstm_s8(const mcugen_lstm_params *params, const int8_t *input, const int8_t *input_weights,
-                    const int8_t *recurrent_weights, const int64_t *bias, int8_t *hidden, int16_t *cell,
+                    const int8_t *recurrent_weights, const int32_t *bias, int8_t *hidden, int16_t *cell,
                     int8_t *output, int16_t *scratch)
 {
     const int32_t units = params->units;

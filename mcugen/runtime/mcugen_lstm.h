@@ -44,18 +44,18 @@ typedef struct {
  * @param[in]     input              [batches, time_steps, input_size] (time major: [time_steps, batches, ...])
  * @param[in]     input_weights      int8 [4 * units, input_size], the gates' input weights in gate order
  * @param[in]     recurrent_weights  int8 [4 * units, units], the gates' recurrent weights in gate order
- * @param[in]     bias               int64 [4][2][units]: each gate's input then recurrent bias, with the
- *                                   input and hidden state zero points folded in
+ * @param[in]     bias               int32 (mcugen_lstm_s16: int64) [4][2][units]: each gate's input then
+ *                                   recurrent bias, with the input and hidden state zero points folded in
  * @param[in,out] hidden             [batches, units], kept between calls
  * @param[in,out] cell               int16 [batches, units], kept between calls
  * @param[out]    output             the hidden state after each step, laid out as the input
  * @param         scratch            int16 [5 * units + input_size] (mcugen_lstm_s16: [4 * units])
  */
 void mcugen_lstm_s8(const mcugen_lstm_params *params, const int8_t *input, const int8_t *input_weights,
-                    const int8_t *recurrent_weights, const int64_t *bias, int8_t *hidden, int16_t *cell,
+                    const int8_t *recurrent_weights, const int32_t *bias, int8_t *hidden, int16_t *cell,
                     int8_t *output, int16_t *scratch);
 
-/** @brief mcugen_lstm_s8 on int16 activations (16x8); the same parameters. */
+/** @brief mcugen_lstm_s8 on int16 activations (16x8); the same parameters, but int64 biases. */
 void mcugen_lstm_s16(const mcugen_lstm_params *params, const int16_t *input, const int8_t *input_weights,
                      const int8_t *recurrent_weights, const int64_t *bias, int16_t *hidden, int16_t *cell,
                      int16_t *output, int16_t *scratch);
