@@ -85,6 +85,7 @@ def _modelgen_bases(corpus: int) -> list[Base]:
     try:
         import modelgen as mg
         import modelgen_layers as layers
+        import modelgen_moves as moves
     except ImportError:
         return []
     finally:
@@ -140,6 +141,20 @@ def _modelgen_bases(corpus: int) -> list[Base]:
             "lstm": lambda: layers.lstm_model(batches=2, time_steps=3, cell_clip=3.0, seed=10),
             "lstm_16x8": lambda: layers.lstm_model(dtype="int16", time_major=True, seed=11),
         })
+    if corpus >= 4:
+        s16 = dict(dtype="int16", zero_point=0)
+        made.update({
+            "relu_n1_to_1": lambda: mg.single_op_model(
+                "RELU_N1_TO_1", [dict(name="input", shape=(1, 5, 4), scale=0.02, zero_point=-3)],
+                [dict(name="output", shape=(1, 5, 4), scale=0.01, zero_point=2)]),
+            "dilated_conv": lambda: moves.dilated_conv_model((1, 7, 6, 3), 4, (3, 3), (2, 2), seed=12),
+            "logistic_16": lambda: mg.single_op_model(
+                "LOGISTIC", [dict(name="input", shape=(2, 9), scale=3.1e-4, **s16)],
+                [dict(name="output", shape=(2, 9), scale=1.0 / 32768, **s16)]),
+            "tanh_16": lambda: mg.single_op_model(
+                "TANH", [dict(name="input", shape=(2, 9), scale=2.0 ** -12, **s16)],
+                [dict(name="output", shape=(2, 9), scale=1.0 / 32768, **s16)]),
+        })
     bases = []
     for name, make in made.items():
         try:
@@ -152,8 +167,9 @@ def _modelgen_bases(corpus: int) -> list[Base]:
 # The set of base models: mutant numbers depend on it, so a new set gets a new number (and the old ones stay
 # reproducible with --corpus). 1: the example, modelgen.py's one-op models, the DEV models; 2: also the layer
 # models of modelgen_layers.py (TRANSPOSE_CONV, BATCH_MATMUL, SVDF); 3: also its LSTMs (int8 and 16x8) and the
-# converter-made LSTM fixture.
-CORPUS = 3
+# converter-made LSTM fixture; 4: also RELU_N1_TO_1 and the padded dilated convolution (checked against LiteRT),
+# int16 LOGISTIC and TANH.
+CORPUS = 4
 
 
 @functools.lru_cache(maxsize=4)
@@ -811,7 +827,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds per mutant")
     parser.add_argument("--out", default="fuzz-findings", help="where findings are written")
     parser.add_argument("--index", type=int, help="only regenerate (and run) mutant INDEX")
-    parser.add_argument("--corpus", type=int, default=CORPUS, choices=(1, 2, 3), help=f"base model set (default {CORPUS})")
+    parser.add_argument("--corpus", type=int, default=CORPUS, choices=(1, 2, 3, 4),
+                        help=f"base model set (default {CORPUS})")
     parser.add_argument("--write", help="with --index: write the mutant to this file")
     parser.add_argument("--fixture", metavar="NAME",
                         help="with --index: keep the mutant as regression fixture tests/fixtures/fuzz/NAME.tflite")
