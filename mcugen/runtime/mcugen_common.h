@@ -106,6 +106,33 @@ static inline int32_t mcugen_doubling_high_mul(int32_t a, int32_t b)
     return (int32_t)(((int64_t)a * (int64_t)b + ((int64_t)1 << 30)) >> 31);
 }
 
+/** x * 2^exponent saturated to the int32 range, for exponent in [1, 31]. */
+static inline int32_t mcugen_saturating_shift_left(int32_t x, int32_t exponent)
+{
+    const int32_t threshold = (int32_t)((UINT32_C(1) << (31 - exponent)) - 1u);
+    if (x > threshold) {
+        return INT32_MAX;
+    }
+    if (x < -threshold) {
+        return INT32_MIN;
+    }
+    return (int32_t)((uint32_t)x << exponent);
+}
+
+/** Leading zero bits of a 32-bit value (32 for 0). */
+static inline int32_t mcugen_count_leading_zeros(uint32_t value)
+{
+    int32_t count = 0;
+    if (value == 0) {
+        return 32;
+    }
+    while ((value & 0x80000000u) == 0) {
+        value <<= 1;
+        ++count;
+    }
+    return count;
+}
+
 /**
  * x / 2^exponent rounded to nearest, halves away from zero, for exponent in [0, 31].
  *

@@ -2,19 +2,6 @@
 
 #include "mcugen_common.h"
 
-/* x * 2^exponent saturated to int32, for exponent in [1, 31]. */
-static int32_t saturating_shift_left(int32_t x, int32_t exponent)
-{
-    const int32_t threshold = (int32_t)((UINT32_C(1) << (31 - exponent)) - 1u);
-    if (x > threshold) {
-        return INT32_MAX;
-    }
-    if (x < -threshold) {
-        return INT32_MIN;
-    }
-    return (int32_t)((uint32_t)x << exponent);
-}
-
 /*
  * 1 / sqrt(sum) as a multiplier and left shift, as TFLite's GetInvSqrtQuantizedMultiplierExp: the sum is brought
  * into [2^27, 2^29) by shifts of two bits (each one bit of the result's exponent), read as a Q3.28 value, and five
@@ -46,10 +33,10 @@ static void inverse_sqrt(int32_t sum, int32_t *multiplier, int32_t *shift)
     int32_t x = INT32_C(1) << 28; /* 1 in Q3.28 */
     for (int32_t step = 0; step < 5; ++step) {
         const int32_t x3 =
-            saturating_shift_left(mcugen_doubling_high_mul(mcugen_doubling_high_mul(x, x), x), 6);
+            mcugen_saturating_shift_left(mcugen_doubling_high_mul(mcugen_doubling_high_mul(x, x), x), 6);
         const int32_t difference = (int32_t)((uint32_t)mcugen_doubling_high_mul(three_halves, x) -
                                              (uint32_t)mcugen_doubling_high_mul(half_value, x3));
-        x = saturating_shift_left(difference, 3);
+        x = mcugen_saturating_shift_left(difference, 3);
     }
     x = mcugen_doubling_high_mul(x, 1518500250); /* sqrt(2) / 2 in Q0.31 */
     if (right_shift < 0) {

@@ -13,20 +13,6 @@ static int16_t lut_lookup(int32_t value, const int16_t *table)
     return (int16_t)(base + ((slope * offset + 64) >> 7));
 }
 
-/* Leading zero bits of a 32-bit value (32 for 0). */
-static int32_t count_leading_zeros(uint32_t value)
-{
-    int32_t count = 0;
-    if (value == 0) {
-        return 32;
-    }
-    while (!(value & 0x80000000u)) {
-        value <<= 1;
-        ++count;
-    }
-    return count;
-}
-
 void mcugen_softmax_s16(const mcugen_softmax_s16_params *params, const int16_t *exp_table,
                         const int16_t *reciprocal_table, const int16_t *input, int16_t *output)
 {
@@ -47,7 +33,7 @@ void mcugen_softmax_s16(const mcugen_softmax_s16_params *params, const int16_t *
         }
         /* The sum normalised to [1, 2) in Q1.15 (headroom from the leading zeros), minus 1 and recentred for the
          * 1 / (1 + x) table. */
-        const int32_t headroom_plus_one = count_leading_zeros((uint32_t)sum);
+        const int32_t headroom_plus_one = mcugen_count_leading_zeros((uint32_t)sum);
         const int32_t shifted = (int32_t)((((int64_t)sum << (headroom_plus_one - 1)) + (INT32_C(1) << 13)) >> 14);
         const int32_t offset = (INT32_C(1) << 15) + (INT32_C(1) << 16);
         const int32_t centred = mcugen_clamp_s32(shifted - offset, INT16_MIN, INT16_MAX);

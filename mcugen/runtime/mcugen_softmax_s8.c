@@ -11,19 +11,6 @@
 #define Q0_ONE INT32_MAX         /* 1.0 is not representable in Q0.31: the largest value stands for it */
 #define Q2_ONE ((int32_t)1 << 29) /* 1.0 in Q2.29 */
 
-/* x * 2^exponent for a Qm.n raw value, saturating to the int32 range (exponent in [1, 30]). */
-static int32_t saturating_shift_left(int32_t x, int32_t exponent)
-{
-    const int32_t threshold = ((int32_t)1 << (31 - exponent)) - 1;
-    if (x > threshold) {
-        return INT32_MAX;
-    }
-    if (x < -threshold) {
-        return INT32_MIN;
-    }
-    return (int32_t)((uint32_t)x << exponent);
-}
-
 /* Integer add with two's complement wrap-around, as the reference's plain int32 additions behave. */
 static int32_t wrapping_add(int32_t a, int32_t b)
 {
@@ -64,7 +51,7 @@ static int32_t exp_on_negative_values(int32_t a)
     const int32_t one_quarter = (int32_t)1 << 24; /* 1/4 in Q5.26 */
     const int32_t mod_quarter_minus_quarter = (a & (one_quarter - 1)) - one_quarter;
     /* From Q5.26 to Q0.31; the value is in [-1/4, 0), so nothing saturates. */
-    int32_t result = exp_on_quarter_interval(saturating_shift_left(mod_quarter_minus_quarter, 5));
+    int32_t result = exp_on_quarter_interval(mcugen_saturating_shift_left(mod_quarter_minus_quarter, 5));
     const int32_t remainder = mod_quarter_minus_quarter - a;
     for (int32_t bit = 0; bit < 7; ++bit) {
         if (remainder & ((int32_t)1 << (24 + bit))) {
@@ -89,25 +76,11 @@ static int32_t one_over_one_plus_x(int32_t a)
         const int32_t one_minus_half_denominator_times_x = Q2_ONE - half_denominator_times_x;
         /* Q4.27 correction brought back to Q2.29 */
         const int32_t correction =
-            saturating_shift_left(mcugen_doubling_high_mul(x, one_minus_half_denominator_times_x), 2);
+            mcugen_saturating_shift_left(mcugen_doubling_high_mul(x, one_minus_half_denominator_times_x), 2);
         x = wrapping_add(x, correction);
     }
     /* x / 2 as Q1.30 then moved to Q0.31 */
-    return saturating_shift_left(x, 1);
-}
-
-/* Leading zero bits of a 32-bit value (32 for zero). */
-static int32_t count_leading_zeros(uint32_t value)
-{
-    int32_t count = 0;
-    if (value == 0) {
-        return 32;
-    }
-    while ((value & 0x80000000u) == 0) {
-        value <<= 1;
-        ++count;
-    }
-    return count;
+    return mcugen_saturating_shift_left(x, 1);
 }
 
 /* The difference scaled to Q5.26: d * 2^left_shift (exact: diff_min keeps it above -2^31) times the multiplier. */
@@ -141,7 +114,7 @@ void mcugen_softmax_s8(const mcugen_softmax_s8_params *params, const int8_t *inp
 
         /* sum = 2^bits_over_unit * (1 + fraction): its reciprocal is 1 / (1 + fraction) scaled back. The row
          * maximum contributes exp(0) = 1, so the sum is positive. */
-        const int32_t headroom_plus_one = count_leading_zeros((uint32_t)sum_of_exps);
+        const int32_t headroom_plus_one = mcugen_count_leading_zeros((uint32_t)sum_of_exps);
         const int32_t bits_over_unit = 12 - headroom_plus_one;
         const int32_t fraction = (int32_t)(((uint32_t)sum_of_exps << headroom_plus_one) - 0x80000000u);
         const int32_t reciprocal = one_over_one_plus_x(fraction);
