@@ -5,9 +5,6 @@
 void mcugen_requantize_s8_s8(const mcugen_requantize_s8_s8_params *params, const int8_t *input, int8_t *output)
 {
     for (int32_t i = 0; i < params->size; ++i) {
-        const int32_t centred = (int32_t)input[i] - params->input_zero_point;
-        const int32_t value =
-            mcugen_requantize(centred, params->multiplier, params->shift) + params->output_zero_point;
-        output[i] = (int8_t)mcugen_clamp_s32(value, INT8_MIN, INT8_MAX);
+        output[i] = (int8_t)mcugen_clamp_s32(mcugen_requantize_element(params, input[i]), INT8_MIN, INT8_MAX);
     }
 }

@@ -7,6 +7,8 @@
 
 #include <stdint.h>
 
+#include "mcugen_common.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -18,6 +20,13 @@ typedef struct {
     int32_t multiplier;        /**< Q31 mantissa of input_scale / output_scale */
     int32_t shift;             /**< its power-of-two exponent, positive = left */
 } mcugen_requantize_s8_s8_params;
+
+/** One element in the output's scale and zero point, not yet clamped to the output type. */
+static inline int32_t mcugen_requantize_element(const mcugen_requantize_s8_s8_params *params, int32_t input)
+{
+    const int32_t centred = input - params->input_zero_point;
+    return mcugen_requantize(centred, params->multiplier, params->shift) + params->output_zero_point;
+}
 
 /**
  * @brief output[i] = clamp(requantize(input[i] - input_zero_point) + output_zero_point, -128, 127).
