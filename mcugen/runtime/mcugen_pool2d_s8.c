@@ -38,10 +38,32 @@ static int32_t rounded_average(int32_t sum, int32_t count)
 
 /*
  * Both poolings of one element type: the same walk over output pixels, `average` choosing the reduction of each
- * window (the sum of int8 values is exact for windows below 2^24 elements, of int16 values below 2^16, which
- * mcugen checks at compile time).
+ * window once per output element, so that each inner loop does only its own reduction (the sum of int8 values is
+ * exact for windows below 2^24 elements, of int16 values below 2^16, which mcugen checks at compile time).
  */
 #define MCUGEN_POOL2D(name, type, lowest)                                                                      \
+    static int32_t name##_sum(const type *pixel, const pool_window *window, int32_t channels)                  \
+    {                                                                                                           \
+        int32_t sum = 0;                                                                                        \
+        for (int32_t row = 0; row < window->rows; ++row, pixel += window->row_stride) {                         \
+            for (int32_t column = 0; column < window->columns; ++column) {                                      \
+                sum += pixel[column * channels];                                                                \
+            }                                                                                                   \
+        }                                                                                                       \
+        return sum;                                                                                             \
+    }                                                                                                           \
+                                                                                                                \
+    static int32_t name##_max(const type *pixel, const pool_window *window, int32_t channels)                  \
+    {                                                                                                           \
+        int32_t maximum = lowest;                                                                               \
+        for (int32_t row = 0; row < window->rows; ++row, pixel += window->row_stride) {                         \
+            for (int32_t column = 0; column < window->columns; ++column) {                                      \
+                maximum = mcugen_max_s32(maximum, pixel[column * channels]);                                    \
+            }                                                                                                   \
+        }                                                                                                       \
+        return maximum;                                                                                         \
+    }                                                                                                           \
+                                                                                                                \
     static void name(const mcugen_pool2d_params *params, const type *input, type *output, int average)          \
     {                                                                                                           \
         const int32_t channels = params->channels;                                                              \
@@ -51,19 +73,12 @@ static int32_t rounded_average(int32_t sum, int32_t count)
             for (int32_t out_y = 0; out_y < params->output_height; ++out_y) {                                   \
                 for (int32_t out_x = 0; out_x < params->output_width; ++out_x) {                                \
                     const pool_window window = window_at(params, out_y, out_x);                                 \
+                    const type *corner = image + window.corner;                                                 \
                     for (int32_t channel = 0; channel < channels; ++channel) {                                  \
-                        int32_t sum = 0;                                                                        \
-                        int32_t maximum = lowest;                                                               \
-                        for (int32_t row = 0; row < window.rows; ++row) {                                       \
-                            const type *pixel = image + window.corner + row * window.row_stride + channel;      \
-                            for (int32_t column = 0; column < window.columns; ++column) {                       \
-                                const int32_t value = pixel[column * channels];                                 \
-                                sum += value;                                                                   \
-                                maximum = mcugen_max_s32(maximum, value);                                       \
-                            }                                                                                   \
-                        }                                                                                       \
                         const int32_t value =                                                                   \
-                            average ? rounded_average(sum, window.rows * window.columns) : maximum;             \
+                            average ? rounded_average(name##_sum(corner + channel, &window, channels),          \
+                                                      window.rows * window.columns)                             \
+                                    : name##_max(corner + channel, &window, channels);                          \
                         *output++ = (type)mcugen_clamp_s32(value, params->activation_min, params->activation_max); \
                     }                                                                                           \
                 }                                                                                               \
