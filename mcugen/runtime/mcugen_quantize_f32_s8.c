@@ -1,5 +1,7 @@
 #include "mcugen_quantize_f32_s8.h"
 
+#include "mcugen_common.h"
+
 /* Round half away from zero of |x| <= 65536, without libm: below 2^23 the difference between a float and its
  * truncation is exact, so comparing it with 0.5 decides the rounding exactly. */
 static int32_t round_half_away(float x)
@@ -25,8 +27,7 @@ static int32_t quantize_one(float x, float scale, int32_t zero_point, float limi
     } else if (scaled > limit) {
         scaled = limit;
     }
-    const int32_t value = round_half_away(scaled) + zero_point;
-    return value < low ? low : (value > high ? high : value);
+    return mcugen_clamp_s32(round_half_away(scaled) + zero_point, low, high);
 }
 
 void mcugen_quantize_f32_s8(const mcugen_quantize_f32_s8_params *params, const float *input, int8_t *output)
