@@ -29,14 +29,10 @@ void mcugen_fully_connected_s8(const mcugen_fully_connected_params *params, cons
                 MCUGEN_READ_WEIGHT_S32(bias + out_channel + 2), MCUGEN_READ_WEIGHT_S32(bias + out_channel + 3)};
             for (const int8_t *x = row; x < row_end; ++x) {
                 const int32_t value = *x;
-                acc[0] += MCUGEN_READ_WEIGHT_S8(w0) * value;
-                acc[1] += MCUGEN_READ_WEIGHT_S8(w1) * value;
-                acc[2] += MCUGEN_READ_WEIGHT_S8(w2) * value;
-                acc[3] += MCUGEN_READ_WEIGHT_S8(w3) * value;
-                ++w0;
-                ++w1;
-                ++w2;
-                ++w3;
+                acc[0] += MCUGEN_READ_WEIGHT_S8(w0++) * value;
+                acc[1] += MCUGEN_READ_WEIGHT_S8(w1++) * value;
+                acc[2] += MCUGEN_READ_WEIGHT_S8(w2++) * value;
+                acc[3] += MCUGEN_READ_WEIGHT_S8(w3++) * value;
             }
             for (int32_t k = 0; k < 4; ++k) {
                 *output++ = mcugen_requantize_s8(acc[k], MCUGEN_READ_WEIGHT_S32(multipliers + out_channel + k),
