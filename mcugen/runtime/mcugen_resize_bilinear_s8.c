@@ -21,12 +21,17 @@ void mcugen_resize_bilinear_s8(const mcugen_resize_bilinear_params *params, cons
                 const int32_t right = cols[3 * x + 1] * channels;
                 const int64_t wx1 = cols[3 * x + 2];
                 const int64_t wx0 = MCUGEN_BILINEAR_ONE - wx1;
+                /* The corners' weights, 20 fraction bits; the factors' magnitudes stay below 2048, so int64 never
+                 * overflows. */
+                const int64_t top_left = wy0 * wx0;
+                const int64_t bottom_left = wy1 * wx0;
+                const int64_t top_right = wy0 * wx1;
+                const int64_t bottom_right = wy1 * wx1;
                 for (int32_t c = 0; c < channels; ++c) {
-                    /* 20 fraction bits; the weights' magnitudes stay below 2048, so int64 never overflows */
-                    const int64_t sum = top[left + c] * wy0 * wx0 + bottom[left + c] * wy1 * wx0
-                                        + top[right + c] * wy0 * wx1 + bottom[right + c] * wy1 * wx1;
-                    const int64_t half = sum > 0 ? (1 << 19) : -(1 << 19);
-                    *out++ = (int8_t)((sum + half) / (1 << 20));
+                    const int64_t sum = top[left + c] * top_left + bottom[left + c] * bottom_left
+                                        + top[right + c] * top_right + bottom[right + c] * bottom_right;
+                    const int64_t half = sum > 0 ? (INT64_C(1) << 19) : -(INT64_C(1) << 19);
+                    *out++ = (int8_t)((sum + half) / (INT64_C(1) << 20));
                 }
             }
         }
