@@ -20,10 +20,7 @@ static void inverse_sqrt(int32_t sum, int32_t *multiplier, int32_t *shift)
         sum /= 4;
         ++right_shift;
     }
-    int32_t leading_zeros = 0;
-    while (!((uint32_t)sum & (0x80000000u >> leading_zeros))) {
-        ++leading_zeros;
-    }
+    const int32_t leading_zeros = mcugen_count_leading_zeros((uint32_t)sum);
     const int32_t pairs = (leading_zeros - 1) / 2 - 1;
     right_shift -= pairs;
     sum <<= 2 * pairs;
@@ -51,19 +48,20 @@ void mcugen_l2_normalization_s8(const mcugen_l2_normalization_s8_params *params,
                                 int8_t *output)
 {
     const int32_t depth = params->depth;
+    const int32_t input_zero_point = params->input_zero_point;
     for (int32_t row = 0; row < params->rows; ++row) {
         const int8_t *x = input + row * depth;
         int8_t *y = output + row * depth;
         /* Each square is below 2^16: the sum is exact for rows below 2^15 values. */
         int32_t sum = 0;
         for (int32_t c = 0; c < depth; ++c) {
-            const int32_t value = x[c] - params->input_zero_point;
+            const int32_t value = x[c] - input_zero_point;
             sum += value * value;
         }
         int32_t multiplier, shift;
         inverse_sqrt(sum, &multiplier, &shift);
         for (int32_t c = 0; c < depth; ++c) {
-            const int32_t scaled = mcugen_requantize(x[c] - params->input_zero_point, multiplier, shift + 7);
+            const int32_t scaled = mcugen_requantize(x[c] - input_zero_point, multiplier, shift + 7);
             y[c] = (int8_t)mcugen_clamp_s32(scaled, INT8_MIN, INT8_MAX);
         }
     }
