@@ -413,8 +413,8 @@ class Conv2DOneChannelPortable(KernelBinding):
         return "mcugen_conv2d_1ch_s8"
 
     def supports(self, op: Op, layer: ConvLayer, target: Target) -> str | None:
-        if int8_only(layer, "mcugen_conv2d_1ch_s8"):
-            return int8_only(layer, "mcugen_conv2d_1ch_s8")
+        if reason := int8_only(layer, "mcugen_conv2d_1ch_s8"):
+            return reason
         if layer.input_depth != 1:
             return f"mcugen_conv2d_1ch_s8 takes one input channel, not {layer.input_depth}"
         if layer.filter_height * layer.filter_width > ONE_CHANNEL_MAX_TAPS:
