@@ -31,8 +31,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from mcugen.ir import Graph, Op, Tensor
-from mcugen.ops.base import (Emitter, OpLowering, c_int_array, operand, register, require_dtype, require_int8_io,
-                             require_per_tensor_quant, result)
+from mcugen.ops.base import (QUANTIZED_RANGE, Emitter, OpLowering, c_int_array, operand, register, require_dtype,
+                             require_int8_io, require_per_tensor_quant, result)
 from mcugen.kernels.base import KernelBinding, Target, binding, int8_only
 from mcugen.ops.streaming import window_gap
 from mcugen.quant import CLAMPING_ACTIVATIONS, activation_range, quantize_multiplier
@@ -41,7 +41,6 @@ INPUT, FILTER, BIAS = 0, 1, 2
 OUTPUT = 0
 INT32_MAX = (1 << 31) - 1
 INT64_ACCUMULATOR_LIMIT = 1 << 47  # the int64 requantization's domain (TFLite Micro checks |acc| < 2^47)
-QUANTIZED_RANGE = {"int8": (-128, 127), "int16": (-32768, 32767)}
 INT32_TENSOR_TYPE = 2  # TFLite TensorType INT32, as an options field such as quantized_bias_type holds it
 
 
