@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mcugen.fixedpoint import INT32_MAX
 from mcugen.ir import Graph, Op, Tensor
 from mcugen.ops.base import (QUANTIZED_RANGE, Emitter, OpLowering, c_int_array, operand, register, require_dtype,
                              require_int8_io, require_per_tensor_quant, result)
@@ -39,7 +40,6 @@ from mcugen.quant import CLAMPING_ACTIVATIONS, activation_range, quantize_multip
 
 INPUT, FILTER, BIAS = 0, 1, 2
 OUTPUT = 0
-INT32_MAX = (1 << 31) - 1
 INT64_ACCUMULATOR_LIMIT = 1 << 47  # the int64 requantization's domain (TFLite Micro checks |acc| < 2^47)
 INT32_TENSOR_TYPE = 2  # TFLite TensorType INT32, as an options field such as quantized_bias_type holds it
 
