@@ -12,7 +12,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from mcugen.ir import Graph, Op, Tensor
-from mcugen.kernels.base import KernelBinding
 from mcugen.ops.lut import LutLayer as ByteLutLayer
 from mcugen.ops.lut import LutPortable as BytePortable
 from mcugen.ops.base import Emitter, OpLowering, operand, require_dtype, require_per_tensor_quant, result
@@ -67,26 +66,16 @@ class LutOp(OpLowering):
         return LutLayer(size=y.size, table=tuple(int(v) for v in table))
 
 
-class LutPortable(KernelBinding):
+class LutPortable(BytePortable):
     """The table lookup, for every LutOp: mcugen_lut_8bit (mcugen/ops/lut.py), which indexes by the input's raw
     byte, so the value-ordered table is rotated by 128 (value -128, raw byte 0x80, sits at index 128)."""
-
-    backend = "portable"
-
-    def kernel_name(self, op: Op, layer: object) -> str:
-        return "mcugen_lut_8bit"
 
     def supports(self, op: Op, layer: object, target) -> str | None:
         return None if isinstance(layer, LutLayer) else "not a table activation"
 
-    def overlap(self, op: Op, layer: object) -> list[tuple[int, int]]:
-        # Element i is read before it is written, one byte each.
-        return [(INPUT, 0)]
-
     def emit(self, op: Op, layer: LutLayer, emit: Emitter) -> None:
         raw = np.roll(np.asarray(layer.table, dtype=np.int64), 128).astype(np.uint8)
-        byte_layer = ByteLutLayer(size=layer.size, table=tuple(int(v) for v in raw))
-        BytePortable().emit(op, byte_layer, emit)
+        super().emit(op, ByteLutLayer(size=layer.size, table=tuple(int(v) for v in raw)), emit)
 
 
 def requantize(values: np.ndarray, multiplier: int, shift: int) -> np.ndarray:

@@ -18,6 +18,8 @@ from mcugen.ir import Graph, Op, Tensor
 if TYPE_CHECKING:
     from mcugen.kernels.base import Target
 
+QUANTIZED_RANGE = {"int8": (-128, 127), "int16": (-32768, 32767)}
+
 
 class Emitter(Protocol):
     """What codegen offers a kernel binding while it writes the op's C."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mcugen.fixedpoint import INT32_MAX
 from mcugen.ir import Graph, Op
 from mcugen.kernels.base import KernelBinding, binding
 from mcugen.ops.base import Emitter, OpLowering, operand, register, require_per_tensor_quant, result
@@ -23,7 +24,6 @@ LHS, RHS = 0, 1
 OUTPUT = 0
 MAX_RANK = 5
 BATCH_DIMS = MAX_RANK - 2  # the kernel walks three batch dimensions; lower ranks are padded with ones
-INT32_MAX = (1 << 31) - 1
 MAX_DEPTH = INT32_MAX // (255 * 255)  # 33025: every (value - zero point) product lies in [-255*255, 255*255]
 
 

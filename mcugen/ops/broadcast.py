@@ -16,8 +16,8 @@ import numpy as np
 
 from mcugen.ir import Graph, Op, Tensor
 from mcugen.kernels.base import KernelBinding
-from mcugen.ops.base import (Emitter, OpLowering, operand, require_dtype, require_per_tensor_quant, result,
-                             tensors)
+from mcugen.ops.base import (QUANTIZED_RANGE, Emitter, OpLowering, operand, require_dtype, require_per_tensor_quant,
+                             result, tensors)
 from mcugen.quant import activation_range
 
 INPUT1, INPUT2 = 0, 1
@@ -181,9 +181,6 @@ class BinaryPortable(KernelBinding):
         params = emit.params(f"{self.source}_params", fields)
         emit.call(self.kernel_name(op, layer), params, emit.tensor(op.inputs[INPUT1]),
                   emit.tensor(op.inputs[INPUT2]), emit.tensor(op.outputs[OUTPUT]))
-
-
-QUANTIZED_RANGE = {"int8": (-128, 127), "int16": (-32768, 32767)}
 
 
 def fused_range(op: Op, y: Tensor) -> tuple[int, int]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from mcugen.ir import Graph, Op
 from mcugen.kernels.base import binding
 from mcugen.ops.base import OpLowering, register, result
-from mcugen.ops.layout import Copy, MoveLayer, MovePortable, require_move_dtypes, row_major_strides
+from mcugen.ops.layout import MoveLayer, MovePortable, axis_moves, require_move_dtypes
 
 MAX_INPUTS = 10  # TFLite Micro's kMaxInputNum
 
@@ -52,18 +52,7 @@ class Concatenation(OpLowering):
         return problems
 
     def prepare(self, op: Op, graph: Graph) -> MoveLayer:
-        y = result(op, graph)
-        rank = len(y.shape)
-        axis = op.options.axis + rank if op.options.axis < 0 else op.options.axis
-        out_strides = row_major_strides(y.shape)
-        moves = []
-        start = 0
-        for index in op.inputs:
-            x = graph.tensors[index]
-            moves.append(Copy(index, op.outputs[0], tuple(x.shape), row_major_strides(x.shape), out_strides,
-                              target_offset=start * out_strides[axis]))
-            start += x.shape[axis]
-        return MoveLayer(tuple(moves), y.itemsize)
+        return axis_moves(op.outputs[0], list(op.inputs), graph, op.options.axis, True)
 
 
 @binding

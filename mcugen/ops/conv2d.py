@@ -30,18 +30,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mcugen.fixedpoint import INT32_MAX
 from mcugen.ir import Graph, Op, Tensor
-from mcugen.ops.base import (Emitter, OpLowering, c_int_array, operand, register, require_dtype, require_int8_io,
-                             require_per_tensor_quant, result)
+from mcugen.ops.base import (QUANTIZED_RANGE, Emitter, OpLowering, c_int_array, operand, register, require_dtype,
+                             require_int8_io, require_per_tensor_quant, result)
 from mcugen.kernels.base import KernelBinding, Target, binding, int8_only
 from mcugen.ops.streaming import window_gap
 from mcugen.quant import CLAMPING_ACTIVATIONS, activation_range, quantize_multiplier
 
 INPUT, FILTER, BIAS = 0, 1, 2
 OUTPUT = 0
-INT32_MAX = (1 << 31) - 1
 INT64_ACCUMULATOR_LIMIT = 1 << 47  # the int64 requantization's domain (TFLite Micro checks |acc| < 2^47)
-QUANTIZED_RANGE = {"int8": (-128, 127), "int16": (-32768, 32767)}
 INT32_TENSOR_TYPE = 2  # TFLite TensorType INT32, as an options field such as quantized_bias_type holds it
 
 
@@ -413,8 +412,8 @@ class Conv2DOneChannelPortable(KernelBinding):
         return "mcugen_conv2d_1ch_s8"
 
     def supports(self, op: Op, layer: ConvLayer, target: Target) -> str | None:
-        if int8_only(layer, "mcugen_conv2d_1ch_s8"):
-            return int8_only(layer, "mcugen_conv2d_1ch_s8")
+        if reason := int8_only(layer, "mcugen_conv2d_1ch_s8"):
+            return reason
         if layer.input_depth != 1:
             return f"mcugen_conv2d_1ch_s8 takes one input channel, not {layer.input_depth}"
         if layer.filter_height * layer.filter_width > ONE_CHANNEL_MAX_TAPS:

@@ -61,6 +61,28 @@ def row_major_strides(shape) -> tuple[int, ...]:
     return tuple(reversed(strides))
 
 
+def axis_moves(whole: int, pieces: list[int], graph: Graph, axis: int, joining: bool) -> MoveLayer:
+    """The copies between tensor `whole` and `pieces` laid one after another along `axis` (may be negative):
+    into the whole when joining, out of it otherwise."""
+    whole_tensor = graph.tensors[whole]
+    rank = len(whole_tensor.shape)
+    axis = axis + rank if axis < 0 else axis
+    whole_strides = row_major_strides(whole_tensor.shape)
+    moves = []
+    start = 0
+    for index in pieces:
+        piece = graph.tensors[index]
+        offset = start * whole_strides[axis]
+        if joining:
+            moves.append(Copy(index, whole, tuple(piece.shape), row_major_strides(piece.shape), whole_strides,
+                              target_offset=offset))
+        else:
+            moves.append(Copy(whole, index, tuple(piece.shape), whole_strides, row_major_strides(piece.shape),
+                              source_offset=offset))
+        start += piece.shape[axis]
+    return MoveLayer(tuple(moves), whole_tensor.itemsize)
+
+
 @dataclass(frozen=True)
 class Reduced:
     """A copy in the kernel's terms: shape, byte strides and the bytes of each innermost run."""

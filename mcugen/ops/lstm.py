@@ -34,8 +34,9 @@ import numpy as np
 from mcugen.errors import UnsupportedModelError
 from mcugen.ir import Graph, Op, Tensor
 from mcugen.kernels.base import KernelBinding, Target, binding
-from mcugen.ops.base import Emitter, OpLowering, operand, register, require_dtype, require_per_tensor_quant, result
-from mcugen.ops.conv2d import QUANTIZED_RANGE, accumulator_problems, folded_bias
+from mcugen.ops.base import (QUANTIZED_RANGE, Emitter, OpLowering, operand, register, require_dtype,
+                             require_per_tensor_quant, result)
+from mcugen.ops.conv2d import accumulator_problems, folded_bias
 from mcugen.quant import quantize_multiplier
 
 INPUT = 0

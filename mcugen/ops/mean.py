@@ -129,12 +129,15 @@ class Mean(OpLowering):
                     f"values per mean are supported"]
         return []
 
+    def multiplier(self, input_scale: float, output_scale: float, count: int) -> tuple[int, int]:
+        return mean_multiplier(input_scale, output_scale, count)
+
     def prepare(self, op: Op, graph: Graph) -> MeanLayer:
         x, y = operand(op, graph, INPUT), result(op, graph, OUTPUT)
         axes = resolve_axes(operand(op, graph, AXES).data, len(x.shape))
         kept, summed = group_dimensions(tuple(x.shape), axes)
         count = int(np.prod([x.shape[a] for a in axes], dtype=np.int64))
-        multiplier, shift = mean_multiplier(x.quant.single_scale, y.quant.single_scale, count)
+        multiplier, shift = self.multiplier(x.quant.single_scale, y.quant.single_scale, count)
         return MeanLayer(kept=tuple(kept), reduced=tuple(summed), sum_offset=-x.quant.single_zero_point * count,
                          multiplier=multiplier, shift=shift, output_zero_point=y.quant.single_zero_point,
                          dtype=y.dtype)

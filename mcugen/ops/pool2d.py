@@ -14,8 +14,9 @@ import numpy as np
 
 from mcugen.ir import Graph, Op
 from mcugen.kernels.base import KernelBinding, binding
-from mcugen.ops.base import OpLowering, operand, register, require_dtype, require_per_tensor_quant, result
-from mcugen.ops.conv2d import QUANTIZED_RANGE, window_limit_problems
+from mcugen.ops.base import (QUANTIZED_RANGE, OpLowering, operand, register, require_dtype, require_per_tensor_quant,
+                             result)
+from mcugen.ops.conv2d import window_limit_problems
 from mcugen.ops.streaming import window_gap
 from mcugen.quant import CLAMPING_ACTIVATIONS, activation_range
 

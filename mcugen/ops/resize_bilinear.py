@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from mcugen.ir import Graph, Op
 from mcugen.kernels.base import KernelBinding, binding
-from mcugen.ops.base import OpLowering, operand, register, result
-from mcugen.ops.resize_nearest_neighbor import INPUT, ResizeLayer, emit_resize, resize_problems
+from mcugen.ops.base import OpLowering, register
+from mcugen.ops.resize_nearest_neighbor import ResizeLayer, emit_resize, prepare_resize, resize_problems
 
 ONE = 1 << 10  # 1.0 in 10 fraction bits
 
@@ -50,12 +50,7 @@ class ResizeBilinear(OpLowering):
         return resize_problems(op, graph, ("int8",))
 
     def prepare(self, op: Op, graph: Graph) -> ResizeLayer:
-        x, y = operand(op, graph, INPUT), result(op, graph)
-        corners, half = bool(op.options.align_corners), bool(op.options.half_pixel_centers)
-        return ResizeLayer(
-            x.shape[0], (x.shape[1], x.shape[2]), (y.shape[1], y.shape[2]), x.shape[3] * x.itemsize,
-            tuple(bilinear_table(x.shape[1], y.shape[1], corners, half)),
-            tuple(bilinear_table(x.shape[2], y.shape[2], corners, half)))
+        return prepare_resize(op, graph, bilinear_table)
 
 
 @binding

@@ -72,6 +72,16 @@ class ResizeLayer:
     cols: tuple[int, ...]
 
 
+def prepare_resize(op: Op, graph: Graph, table) -> ResizeLayer:
+    """The layer of a resize whose row and column tables come from table(input size, output size,
+    align_corners, half_pixel_centers)."""
+    x, y = operand(op, graph, INPUT), result(op, graph)
+    corners, half = bool(op.options.align_corners), bool(op.options.half_pixel_centers)
+    return ResizeLayer(
+        x.shape[0], (x.shape[1], x.shape[2]), (y.shape[1], y.shape[2]), x.shape[3] * x.itemsize,
+        tuple(table(x.shape[1], y.shape[1], corners, half)), tuple(table(x.shape[2], y.shape[2], corners, half)))
+
+
 def emit_resize(op: Op, layer: ResizeLayer, emit, kernel: str, params_type: str, depth_field: str) -> None:
     """The call shared by the resize kernels: params, row table, column table, input, output."""
     if math.prod(layer.output_hw) == 0:
@@ -96,12 +106,7 @@ class ResizeNearestNeighbor(OpLowering):
             operand(op, graph, INPUT), result(op, graph))
 
     def prepare(self, op: Op, graph: Graph) -> ResizeLayer:
-        x, y = operand(op, graph, INPUT), result(op, graph)
-        corners, half = bool(op.options.align_corners), bool(op.options.half_pixel_centers)
-        return ResizeLayer(
-            x.shape[0], (x.shape[1], x.shape[2]), (y.shape[1], y.shape[2]), x.shape[3] * x.itemsize,
-            tuple(nearest_sources(x.shape[1], y.shape[1], corners, half)),
-            tuple(nearest_sources(x.shape[2], y.shape[2], corners, half)))
+        return prepare_resize(op, graph, nearest_sources)
 
 
 @binding

@@ -11,13 +11,12 @@ from mcugen.ir import Graph, Op, Tensor
 from mcugen.kernels.base import binding
 from mcugen.ops.base import OpLowering, operand, register
 from mcugen.ops.layout import (
-    Copy,
     MoveLayer,
     MovePortable,
+    axis_moves,
     constant_ints,
     require_move_dtypes,
     require_same_quantization,
-    row_major_strides,
 )
 
 MAX_OUTPUTS = 1024  # no limit in TFLite Micro; one copy call each
@@ -44,20 +43,6 @@ def split_problems(x: Tensor, ys: list[Tensor], axis_values: list[int]) -> list[
     return problems
 
 
-def split_moves(source: int, x: Tensor, outputs: list[int], graph: Graph, axis: int) -> MoveLayer:
-    rank = len(x.shape)
-    axis = axis + rank if axis < 0 else axis
-    in_strides = row_major_strides(x.shape)
-    moves = []
-    start = 0
-    for index in outputs:
-        y = graph.tensors[index]
-        moves.append(Copy(source, index, tuple(y.shape), in_strides, row_major_strides(y.shape),
-                          source_offset=start * in_strides[axis]))
-        start += y.shape[axis]
-    return MoveLayer(tuple(moves), x.itemsize)
-
-
 @register
 class Split(OpLowering):
     kind = "SPLIT"
@@ -80,7 +65,7 @@ class Split(OpLowering):
 
     def prepare(self, op: Op, graph: Graph) -> MoveLayer:
         axis, _ = constant_ints(operand(op, graph, self.AXIS), "axis")
-        return split_moves(op.inputs[self.INPUT], operand(op, graph, self.INPUT), list(op.outputs), graph, axis[0])
+        return axis_moves(op.inputs[self.INPUT], list(op.outputs), graph, axis[0], False)
 
 
 @register
@@ -109,7 +94,7 @@ class SplitV(OpLowering):
 
     def prepare(self, op: Op, graph: Graph) -> MoveLayer:
         axis, _ = constant_ints(operand(op, graph, self.AXIS), "axis")
-        return split_moves(op.inputs[self.INPUT], operand(op, graph, self.INPUT), list(op.outputs), graph, axis[0])
+        return axis_moves(op.inputs[self.INPUT], list(op.outputs), graph, axis[0], False)
 
 
 @binding

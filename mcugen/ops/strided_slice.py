@@ -87,6 +87,11 @@ class StridedSlice(OpLowering):
         strides, p3 = constant_ints(operand(op, graph, STRIDES), "strides")
         return begin, end, strides, p1 + p2 + p3
 
+    def _slice_axes(self, op: Op, shape, begin, end, strides):
+        options = op.options
+        return slice_axes(shape, begin, end, strides, options.begin_mask, options.end_mask,
+                          options.shrink_axis_mask, getattr(options, "offset", False))
+
     def check(self, op: Op, graph: Graph) -> list[str]:
         x, y = operand(op, graph, INPUT), result(op, graph)
         problems = _common_problems(x, y)
@@ -101,8 +106,7 @@ class StridedSlice(OpLowering):
         if any(s == 0 for s in strides):
             return [f"strides {strides} contain 0"]
         options = op.options
-        axes = slice_axes(x.shape, begin, end, strides, options.begin_mask, options.end_mask,
-                          options.shrink_axis_mask, getattr(options, "offset", False))
+        axes = self._slice_axes(op, x.shape, begin, end, strides)
         expected = [count for axis, (_, count, _) in enumerate(axes) if not options.shrink_axis_mask & (1 << axis)]
         if list(y.shape) != expected:
             ignored = " (TFLite Micro ignores ellipsis_mask and new_axis_mask)" if (
@@ -113,10 +117,7 @@ class StridedSlice(OpLowering):
     def prepare(self, op: Op, graph: Graph) -> MoveLayer:
         x = operand(op, graph, INPUT)
         begin, end, strides, _ = self._params(op, graph)
-        options = op.options
-        axes = slice_axes(x.shape, begin, end, strides, options.begin_mask, options.end_mask,
-                          options.shrink_axis_mask, getattr(options, "offset", False))
-        return _copy_for(op, graph, axes)
+        return _copy_for(op, graph, self._slice_axes(op, x.shape, begin, end, strides))
 
 
 @register

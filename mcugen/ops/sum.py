@@ -6,12 +6,9 @@ multiplier, which may exceed 1); mcugen_mean_s8 does exactly that given the undi
 
 from __future__ import annotations
 
-import numpy as np
-
-from mcugen.ir import Graph, Op
 from mcugen.kernels.base import binding
-from mcugen.ops.base import operand, register, result
-from mcugen.ops.mean import AXES, INPUT, OUTPUT, Mean, MeanLayer, MeanPortable, group_dimensions, resolve_axes
+from mcugen.ops.base import register
+from mcugen.ops.mean import Mean, MeanPortable
 from mcugen.quant import quantize_multiplier
 
 
@@ -19,15 +16,8 @@ from mcugen.quant import quantize_multiplier
 class Sum(Mean):
     kind = "SUM"
 
-    def prepare(self, op: Op, graph: Graph) -> MeanLayer:
-        x, y = operand(op, graph, INPUT), result(op, graph, OUTPUT)
-        axes = resolve_axes(operand(op, graph, AXES).data, len(x.shape))
-        kept, summed = group_dimensions(tuple(x.shape), axes)
-        count = int(np.prod([x.shape[a] for a in axes], dtype=np.int64))
-        multiplier, shift = quantize_multiplier(float(x.quant.scale[0]) / float(y.quant.scale[0]))
-        return MeanLayer(kept=tuple(kept), reduced=tuple(summed), sum_offset=-x.quant.single_zero_point * count,
-                         multiplier=multiplier, shift=shift, output_zero_point=y.quant.single_zero_point,
-                         dtype=y.dtype)
+    def multiplier(self, input_scale: float, output_scale: float, count: int) -> tuple[int, int]:
+        return quantize_multiplier(input_scale / output_scale)
 
 
 @binding

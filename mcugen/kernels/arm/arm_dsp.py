@@ -133,8 +133,8 @@ class FullyConnectedArm(ArmDspBinding):
         return "mcugen_arm_fully_connected_s8"
 
     def supports(self, op: Op, layer: FullyConnectedLayer, target: Target) -> str | None:
-        if int8_only(layer, self.kernel_name(op, layer)):
-            return int8_only(layer, self.kernel_name(op, layer))
+        if reason := int8_only(layer, self.kernel_name(op, layer)):
+            return reason
         problem = dsp_problem(target) or fast_requantize_problem(layer.shifts, layer.folded_bias, layer.input_depth)
         return problem and f"{self.kernel_name(op, layer)}: {problem}"
 
@@ -175,8 +175,8 @@ class Conv2D1x1Arm(ArmDspBinding):
         return "mcugen_arm_fully_connected_s8"
 
     def supports(self, op: Op, layer: ConvLayer, target: Target) -> str | None:
-        if int8_only(layer, self.kernel_name(op, layer)):
-            return int8_only(layer, self.kernel_name(op, layer))
+        if reason := int8_only(layer, self.kernel_name(op, layer)):
+            return reason
         problem = dsp_problem(target)
         if problem is None and not (layer.filter_height == layer.filter_width == 1 and layer.groups == 1
                                     and layer.stride_height == layer.stride_width == 1
@@ -258,8 +258,8 @@ class _ShallowConv(ArmDspBinding):
         raise NotImplementedError
 
     def supports(self, op: Op, layer: ConvLayer, target: Target) -> str | None:
-        if int8_only(layer, self.kernel_name(op, layer)):
-            return int8_only(layer, self.kernel_name(op, layer))
+        if reason := int8_only(layer, self.kernel_name(op, layer)):
+            return reason
         problem = (dsp_problem(target) or self.shape_problem(layer)
                    or fast_requantize_problem(layer.shifts, layer.folded_bias, shallow_taps(layer)))
         return problem and f"{self.kernel_name(op, layer)}: {problem}"
@@ -354,8 +354,8 @@ class DepthwiseMult1Arm(ArmDspBinding):
         return "mcugen_arm_depthwise_conv2d_mult1_s8"
 
     def supports(self, op: Op, layer: ConvLayer, target: Target) -> str | None:
-        if int8_only(layer, self.kernel_name(op, layer)):
-            return int8_only(layer, self.kernel_name(op, layer))
+        if reason := int8_only(layer, self.kernel_name(op, layer)):
+            return reason
         problem = dsp_problem(target)
         if problem is None and layer.depth_multiplier != 1:
             problem = f"needs depth multiplier 1 (has {layer.depth_multiplier})"
@@ -412,8 +412,8 @@ class Conv2DIm2colArm(ArmDspBinding):
         return "mcugen_arm_conv2d_im2col_s8"
 
     def supports(self, op: Op, layer: ConvLayer, target: Target) -> str | None:
-        if int8_only(layer, self.kernel_name(op, layer)):
-            return int8_only(layer, self.kernel_name(op, layer))
+        if reason := int8_only(layer, self.kernel_name(op, layer)):
+            return reason
         problem = dsp_problem(target)
         if problem is None and layer.groups != 1:
             problem = "grouped convolution"

@@ -208,8 +208,8 @@ class Convolve1x1Fast(_CmsisConv):
     function = "arm_convolve_1x1_s8_fast"
 
     def supports(self, op: Op, layer: ConvLayer, target: Target) -> str | None:
-        if int8_only(layer, self.kernel_name(op, layer)):
-            return int8_only(layer, self.kernel_name(op, layer))
+        if reason := int8_only(layer, self.kernel_name(op, layer)):
+            return reason
         if not (is_1x1(layer) and is_1x1_fast(layer)):
             return f"{self.function}: needs a 1x1 unit-stride, unpadded, undilated, ungrouped convolution"
         return None
@@ -223,8 +223,8 @@ class Convolve1x1(_CmsisConv):
     function = "arm_convolve_1x1_s8"
 
     def supports(self, op: Op, layer: ConvLayer, target: Target) -> str | None:
-        if int8_only(layer, self.kernel_name(op, layer)):
-            return int8_only(layer, self.kernel_name(op, layer))
+        if reason := int8_only(layer, self.kernel_name(op, layer)):
+            return reason
         if not is_1x1(layer):
             return f"{self.function}: needs a 1x1 unpadded, undilated, ungrouped convolution"
         return None
@@ -238,8 +238,8 @@ class Convolve1xN(_CmsisConv):
     function = "arm_convolve_1_x_n_s8"
 
     def supports(self, op: Op, layer: ConvLayer, target: Target) -> str | None:
-        if int8_only(layer, self.kernel_name(op, layer)):
-            return int8_only(layer, self.kernel_name(op, layer))
+        if reason := int8_only(layer, self.kernel_name(op, layer)):
+            return reason
         if not is_1_x_n(layer):
             return (f"{self.function}: needs input and filter height 1, no horizontal dilation, "
                     f"(stride_w * input channels) % 4 == 0 and no groups")
@@ -256,8 +256,8 @@ class ConvolveGeneric(_CmsisConv):
     function = "arm_convolve_s8"
 
     def supports(self, op: Op, layer: ConvLayer, target: Target) -> str | None:
-        if int8_only(layer, self.kernel_name(op, layer)):
-            return int8_only(layer, self.kernel_name(op, layer))
+        if reason := int8_only(layer, self.kernel_name(op, layer)):
+            return reason
         problem = uint16_problem(layer)
         if problem is None and layer.filter_height * layer.filter_width * layer.filter_depth > UINT16_MAX:
             problem = "the filter's reduction depth does not fit the kernel's uint16_t loop counter"

@@ -106,8 +106,8 @@ class Depthwise3x3(_CmsisDepthwise):
     function = "arm_depthwise_conv_3x3_s8"
 
     def supports(self, op: Op, layer: ConvLayer, target: Target) -> str | None:
-        if int8_only(layer, self.kernel_name(op, layer)):
-            return int8_only(layer, self.kernel_name(op, layer))
+        if reason := int8_only(layer, self.kernel_name(op, layer)):
+            return reason
         if target.isa == "mve":
             return f"{self.function}: the wrapper does not use it on Helium"
         if not (is_opt(layer) and is_3x3(layer)):
@@ -133,8 +133,8 @@ class DepthwiseOpt(_CmsisDepthwise):
     function = "arm_depthwise_conv_s8_opt"
 
     def supports(self, op: Op, layer: ConvLayer, target: Target) -> str | None:
-        if int8_only(layer, self.kernel_name(op, layer)):
-            return int8_only(layer, self.kernel_name(op, layer))
+        if reason := int8_only(layer, self.kernel_name(op, layer)):
+            return reason
         if not is_opt(layer):
             return f"{self.function}: needs depth multiplier 1, one image and no dilation"
         return None
@@ -148,8 +148,8 @@ class DepthwiseGeneric(_CmsisDepthwise):
     function = "arm_depthwise_conv_s8"
 
     def supports(self, op: Op, layer: ConvLayer, target: Target) -> str | None:
-        if int8_only(layer, self.kernel_name(op, layer)):
-            return int8_only(layer, self.kernel_name(op, layer))
+        if reason := int8_only(layer, self.kernel_name(op, layer)):
+            return reason
         problem = uint16_problem(layer)
         return problem and f"{self.function}: {problem}"
 

@@ -56,8 +56,8 @@ class FullyConnectedCmsisNN(KernelBinding):
         return "arm_fully_connected_per_channel_s8" if layer.per_channel else "arm_fully_connected_s8"
 
     def supports(self, op: Op, layer: FullyConnectedLayer, target: Target) -> str | None:
-        if int8_only(layer, self.kernel_name(op, layer)):
-            return int8_only(layer, self.kernel_name(op, layer))
+        if reason := int8_only(layer, self.kernel_name(op, layer)):
+            return reason
         low, high = INPUT_OFFSET_RANGE
         if not low <= layer.input_offset <= high:
             return f"input offset {layer.input_offset} is outside CMSIS-NN's range [{low}, {high}]"

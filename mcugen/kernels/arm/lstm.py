@@ -37,12 +37,11 @@ from mcugen.ir import Op
 from mcugen.kernels.base import Target, binding
 from mcugen.kernels.arm.common import CmsisNNBinding, mutable
 from mcugen.kernels.arm.fully_connected import wrap_int32
-from mcugen.ops.base import Emitter
+from mcugen.ops.base import QUANTIZED_RANGE, Emitter
 from mcugen.ops.lstm import CELL_STATE, GATE_NAMES, HIDDEN_STATE, INPUT, OUTPUT, LstmLayer
 
 FUNCTIONS = {"int8": "arm_lstm_unidirectional_s8", "int16": "arm_lstm_unidirectional_s16"}
-VALUE_RANGE = {"int8": (-128, 127), "int16": (-32768, 32767)}
-INT16_MIN, INT16_MAX = VALUE_RANGE["int16"]
+INT16_MIN, INT16_MAX = QUANTIZED_RANGE["int16"]
 # arm_nnsupportfunctions.h: columns the 16x8 DSP and Helium paths accumulate in int32 before widening to int64.
 MAX_COL_COUNT = 512
 # (code path, activations): CMSIS-NN's instructions minus the portable kernel's per step = overhead +
@@ -99,7 +98,7 @@ def _within_int16(low: int, high: int, multiplier: int, shift: int, wide: bool) 
 def hidden_range(layer: LstmLayer) -> tuple[int, int]:
     """The least and greatest hidden state value: the reset value (the zero point for int8, else 0) and the
     layer's outputs, zero point + requantized output gate * tanh(cell), clamped to the type."""
-    low, high = VALUE_RANGE[layer.dtype]
+    low, high = QUANTIZED_RANGE[layer.dtype]
     product = ACTIVATED_MAX * ACTIVATED_MAX
     ends = [requantize_narrow(p, layer.hidden_multiplier, layer.hidden_shift) for p in (-product, product)]
     if None in ends:
@@ -113,7 +112,7 @@ def hidden_range(layer: LstmLayer) -> tuple[int, int]:
 def gate_problems(layer: LstmLayer, isa: str) -> list[str]:
     """Why the kernel's gate arithmetic could differ from TFLite Micro's on this layer (empty: it cannot)."""
     units = layer.units
-    ranges = (VALUE_RANGE[layer.dtype], hidden_range(layer))
+    ranges = (QUANTIZED_RANGE[layer.dtype], hidden_range(layer))
     problems = []
     for g, name in enumerate(GATE_NAMES):
         rows = slice(g * units, (g + 1) * units)

@@ -34,8 +34,8 @@ def avgpool_scratch_bytes(output_width: int, channels: int, isa: str) -> int:
 class _PoolCmsisNN(CmsisNNBinding):
 
     def supports(self, op: Op, layer: PoolLayer, target: Target) -> str | None:
-        if int8_only(layer, self.kernel_name(op, layer)):
-            return int8_only(layer, self.kernel_name(op, layer))
+        if reason := int8_only(layer, self.kernel_name(op, layer)):
+            return reason
         if layer.filter_height * layer.filter_width >= MAX_WINDOW:
             return f"a {layer.filter_height}x{layer.filter_width} window is too large for {self.function}"
         return None
