@@ -142,7 +142,7 @@ def compile_graph(graph: Graph, board: str | Board = "qemu-m4", alignment: int =
     fit = memory_fit(graph, choices, arena_plan, board, alignment)
     compiled = Compiled(graph, board, problem, arena_plan, buffer_of, steps, choices, target, fit, notices=notices,
                         offset_in_buffer=offset_in_buffer)
-    problems = fit.problems(board, terminal(Path(graph.source).name or graph.name))
+    problems = fit.problems(board, model_label(graph))
     if problems and not allow_overflow:
         raise BoardError("; ".join(problems) + " (use --allow-overflow to generate the project anyway)")
     compiled.warnings.extend(problems)
@@ -201,7 +201,7 @@ NEAR_ARRAY_BYTES = 32 * 1024
 def check_flash_constants(graph: Graph, steps: list[Op], choices: list[KernelChoice], board: Board) -> None:
     """On a board whose constants stay in a separate flash address space, every layer's kernel must read them
     with the flash accessors (or take none), and the constants must be within reach of near reads."""
-    source = terminal(Path(graph.source).name or graph.name)
+    source = model_label(graph)
     unready = set()
     for op, choice in zip(steps, choices):
         if choice.kernel in FLASH_CONSTANT_KERNELS:
@@ -216,7 +216,7 @@ def check_flash_constants(graph: Graph, steps: list[Op], choices: list[KernelCho
         if tensor.nbytes > NEAR_ARRAY_BYTES:
             problems.append(f"  constant '{terminal(tensor.name)}' has {tensor.nbytes:,} bytes; {board.name} takes "
                             f"arrays of at most {NEAR_ARRAY_BYTES:,} bytes (larger ones need far reads)")
-    total = sum(t.nbytes for t in constants)
+    total = weight_bytes(graph)
     if total > NEAR_FLASH_BYTES:
         problems.append(f"  the constants take {total:,} bytes; near flash reads on {board.name} reach "
                         f"{NEAR_FLASH_BYTES:,}")
@@ -233,8 +233,7 @@ def choose_kernels(graph: Graph, steps: list[Op], target: Target) -> list[Kernel
         try:
             layer = ops.lowering_for(op.kind).prepare(op, graph)
         except UnsupportedModelError as exc:
-            raise UnsupportedModelError(f"{terminal(Path(graph.source).name or graph.name)}: op {op.index} "
-                                        f"({op.kind}): {exc}") from None
+            raise UnsupportedModelError(f"{model_label(graph)}: op {op.index} ({op.kind}): {exc}") from None
         choice = choose(op, layer, target)
         if choice is None:
             raise InternalError(f"op {op.index} ({op.kind}): no kernel among {', '.join(target.backends)} computes "
@@ -245,7 +244,7 @@ def choose_kernels(graph: Graph, steps: list[Op], target: Target) -> list[Kernel
 
 def check_supported(graph: Graph) -> None:
     """Collect every reason the model cannot be compiled, then fail once with all of them."""
-    source = terminal(Path(graph.source).name or graph.name)
+    source = model_label(graph)
     if graph.ops and _is_float_model(graph):
         raise UnsupportedModelError(
             f"{source}: this is a float model (no int8 tensors); mcugen compiles int8-quantized models. "
@@ -403,6 +402,11 @@ def build_problem(graph: Graph, alignment: int, steps: list[Op], choices: list[K
         keep_order=bool(graph.variables),
     )
     return problem, buffer_of, offset_in_buffer
+
+
+def model_label(graph: Graph) -> str:
+    """The model as messages name it: its file name, else the graph's name, safe to print."""
+    return terminal(Path(graph.source).name or graph.name)
 
 
 def weight_bytes(graph: Graph) -> int:
