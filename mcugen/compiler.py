@@ -22,7 +22,7 @@ from mcugen.ops.state import CONTROL_FLOW, CONTROL_FLOW_HINT, resolve_variables
 from mcugen.planner import Plan, Problem, Step, plan, verify_plan
 from mcugen.reader import read_model, read_model_bytes
 from mcugen.sanitize import terminal
-from mcugen.state import state_layout
+from mcugen.state import StateLayout, state_layout
 from mcugen.validate import graph_problems, operator_problems
 
 # RAM the generated program needs besides the arena: the board's stack reserve that the linker keeps free above
@@ -82,6 +82,7 @@ class Compiled:
     notices: list[str] = field(default_factory=list)  # worth one line to the user, not a problem
     # activation tensor index -> byte offset inside its buffer (a concatenation input written in place); else 0
     offset_in_buffer: dict[int, int] = field(default_factory=dict)
+    state: StateLayout = StateLayout((), 0)  # the variable tensors' region beside the arena (mcugen.state)
 
     def offset(self, tensor: int) -> int:
         return self.plan.offsets[self.buffer_of[tensor]] + self.offset_in_buffer.get(tensor, 0)
@@ -139,9 +140,10 @@ def compile_graph(graph: Graph, board: str | Board = "qemu-m4", alignment: int =
     problem, buffer_of, offset_in_buffer = build_problem(graph, alignment, steps, choices, target, placed)
     arena_plan = plan(problem)
     verify_plan(problem, arena_plan)
-    fit = memory_fit(graph, choices, arena_plan, board, alignment)
+    state = state_layout(graph, alignment)
+    fit = memory_fit(graph, choices, arena_plan, board, state.size)
     compiled = Compiled(graph, board, problem, arena_plan, buffer_of, steps, choices, target, fit, notices=notices,
-                        offset_in_buffer=offset_in_buffer)
+                        offset_in_buffer=offset_in_buffer, state=state)
     problems = fit.problems(board, model_label(graph))
     if problems and not allow_overflow:
         raise BoardError("; ".join(problems) + " (use --allow-overflow to generate the project anyway)")
@@ -414,10 +416,10 @@ def weight_bytes(graph: Graph) -> int:
 
 
 def memory_fit(graph: Graph, choices: list[KernelChoice], arena_plan: Plan, board: Board,
-               alignment: int) -> MemoryFit:
+               state: int) -> MemoryFit:
+    """`state`: the bytes that persist between invokes, beside the arena."""
     kernels = {choice.kernel for choice in choices}
     weights = weight_bytes(graph)
-    state = state_layout(graph, alignment).size  # what persists between invokes, beside the arena
     return MemoryFit(
         arena=arena_plan.arena_size,
         ram_needed=arena_plan.arena_size + state + board.stack_reserve + RUNTIME_RAM_ESTIMATE,
