@@ -234,7 +234,8 @@ def _emulator_from(data: dict, fail: FieldError) -> Emulator:
     if "{elf}" not in " ".join(args):
         raise fail("emulator.args", "must name the firmware as {elf}")
     return Emulator(binary=data["binary"], args=args, result=data["result"], console=data.get("console", "stdout"),
-                    marker=data.get("marker", "mcugen: exit "), line_end=data.get("line_end", ""), apt=_strings(data.get("apt", []), fail, "emulator.apt"),
+                    marker=data.get("marker", "mcugen: exit "), line_end=data.get("line_end", ""),
+                    apt=_strings(data.get("apt", []), fail, "emulator.apt"),
                     plugins=data.get("plugins", False),
                     uart_args=_strings(data.get("uart_args", []), fail, "emulator.uart_args"))
 

@@ -81,6 +81,12 @@ class Board:
         return f"{self.architecture.emulator.binary} {' '.join(machine.args)}".strip()
 
     @property
+    def counts_instructions(self) -> bool:
+        """Whether this board's emulator counts instructions (QEMU with TCG plugins), as `mcugen profile` needs."""
+        emulator = self.architecture.emulator if self.machine else None
+        return emulator is not None and emulator.plugins
+
+    @property
     def link_regions(self) -> tuple[int, int, int, int]:
         """(flash origin, flash length, RAM origin, RAM length) for the linker script of the emulated build.
 

@@ -30,7 +30,7 @@ from mcugen.kernels.arm.library import CmsisNN
 from mcugen.outdir import write_project  # noqa: F401  (part of this module's interface)
 from mcugen.reference import REFERENCES
 from mcugen.sanitize import c_comment, markdown_code, markdown_text, short_name, symbol_part
-from mcugen.state import StateLayout, state_layout
+from mcugen.state import StateLayout
 
 RUNTIME_PACKAGE = "mcugen.runtime"
 VALUES_PER_LINE = 16
@@ -355,7 +355,7 @@ def render_project(compiled: Compiled, golden: Golden | None, command: str,
 
     graph = compiled.graph
     name = graph.name
-    project = _Project(compiled, state=state_layout(graph, compiled.problem.alignment))
+    project = _Project(compiled, state=compiled.state)
     op_code = []
     for step_index in compiled.plan.order:
         op, choice = compiled.steps[step_index], compiled.choices[step_index]
@@ -601,9 +601,9 @@ def report(compiled: Compiled) -> dict[str, object]:
         "tensors": tensors,
         "warnings": compiled.warnings,
     } | ({"state": {  # stateful models: the persistent region beside the arena
-        "size": state_layout(graph, problem.alignment).size,
+        "size": compiled.state.size,
         "variables": [{"key": v.key, "offset": v.offset, "bytes": v.nbytes} for v in graph.variables],
         "variable_tensors": [{"tensor": slot.tensor, "name": graph.tensors[slot.tensor].name, "offset": slot.offset,
                               "bytes": graph.tensors[slot.tensor].nbytes}
-                             for slot in state_layout(graph, problem.alignment).slots],
-    }} if state_layout(graph, problem.alignment).size else {})
+                             for slot in compiled.state.slots],
+    }} if compiled.state.size else {})

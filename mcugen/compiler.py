@@ -22,7 +22,7 @@ from mcugen.ops.state import CONTROL_FLOW, CONTROL_FLOW_HINT, resolve_variables
 from mcugen.planner import Plan, Problem, Step, plan, verify_plan
 from mcugen.reader import read_model, read_model_bytes
 from mcugen.sanitize import terminal
-from mcugen.state import state_layout
+from mcugen.state import StateLayout, state_layout
 from mcugen.validate import graph_problems, operator_problems
 
 # RAM the generated program needs besides the arena: the board's stack reserve that the linker keeps free above
@@ -82,6 +82,7 @@ class Compiled:
     notices: list[str] = field(default_factory=list)  # worth one line to the user, not a problem
     # activation tensor index -> byte offset inside its buffer (a concatenation input written in place); else 0
     offset_in_buffer: dict[int, int] = field(default_factory=dict)
+    state: StateLayout = StateLayout((), 0)  # the variable tensors' region beside the arena (mcugen.state)
 
     def offset(self, tensor: int) -> int:
         return self.plan.offsets[self.buffer_of[tensor]] + self.offset_in_buffer.get(tensor, 0)
@@ -139,10 +140,11 @@ def compile_graph(graph: Graph, board: str | Board = "qemu-m4", alignment: int =
     problem, buffer_of, offset_in_buffer = build_problem(graph, alignment, steps, choices, target, placed)
     arena_plan = plan(problem)
     verify_plan(problem, arena_plan)
-    fit = memory_fit(graph, choices, arena_plan, board, alignment)
+    state = state_layout(graph, alignment)
+    fit = memory_fit(graph, choices, arena_plan, board, state.size)
     compiled = Compiled(graph, board, problem, arena_plan, buffer_of, steps, choices, target, fit, notices=notices,
-                        offset_in_buffer=offset_in_buffer)
-    problems = fit.problems(board, terminal(Path(graph.source).name or graph.name))
+                        offset_in_buffer=offset_in_buffer, state=state)
+    problems = fit.problems(board, model_label(graph))
     if problems and not allow_overflow:
         raise BoardError("; ".join(problems) + " (use --allow-overflow to generate the project anyway)")
     compiled.warnings.extend(problems)
@@ -201,7 +203,7 @@ NEAR_ARRAY_BYTES = 32 * 1024
 def check_flash_constants(graph: Graph, steps: list[Op], choices: list[KernelChoice], board: Board) -> None:
     """On a board whose constants stay in a separate flash address space, every layer's kernel must read them
     with the flash accessors (or take none), and the constants must be within reach of near reads."""
-    source = terminal(Path(graph.source).name or graph.name)
+    source = model_label(graph)
     unready = set()
     for op, choice in zip(steps, choices):
         if choice.kernel in FLASH_CONSTANT_KERNELS:
@@ -216,7 +218,7 @@ def check_flash_constants(graph: Graph, steps: list[Op], choices: list[KernelCho
         if tensor.nbytes > NEAR_ARRAY_BYTES:
             problems.append(f"  constant '{terminal(tensor.name)}' has {tensor.nbytes:,} bytes; {board.name} takes "
                             f"arrays of at most {NEAR_ARRAY_BYTES:,} bytes (larger ones need far reads)")
-    total = sum(t.nbytes for t in constants)
+    total = weight_bytes(graph)
     if total > NEAR_FLASH_BYTES:
         problems.append(f"  the constants take {total:,} bytes; near flash reads on {board.name} reach "
                         f"{NEAR_FLASH_BYTES:,}")
@@ -233,8 +235,7 @@ def choose_kernels(graph: Graph, steps: list[Op], target: Target) -> list[Kernel
         try:
             layer = ops.lowering_for(op.kind).prepare(op, graph)
         except UnsupportedModelError as exc:
-            raise UnsupportedModelError(f"{terminal(Path(graph.source).name or graph.name)}: op {op.index} "
-                                        f"({op.kind}): {exc}") from None
+            raise UnsupportedModelError(f"{model_label(graph)}: op {op.index} ({op.kind}): {exc}") from None
         choice = choose(op, layer, target)
         if choice is None:
             raise InternalError(f"op {op.index} ({op.kind}): no kernel among {', '.join(target.backends)} computes "
@@ -245,7 +246,7 @@ def choose_kernels(graph: Graph, steps: list[Op], target: Target) -> list[Kernel
 
 def check_supported(graph: Graph) -> None:
     """Collect every reason the model cannot be compiled, then fail once with all of them."""
-    source = terminal(Path(graph.source).name or graph.name)
+    source = model_label(graph)
     if graph.ops and _is_float_model(graph):
         raise UnsupportedModelError(
             f"{source}: this is a float model (no int8 tensors); mcugen compiles int8-quantized models. "
@@ -405,15 +406,20 @@ def build_problem(graph: Graph, alignment: int, steps: list[Op], choices: list[K
     return problem, buffer_of, offset_in_buffer
 
 
+def model_label(graph: Graph) -> str:
+    """The model as messages name it: its file name, else the graph's name, safe to print."""
+    return terminal(Path(graph.source).name or graph.name)
+
+
 def weight_bytes(graph: Graph) -> int:
     return sum(t.nbytes for t in graph.tensors if t.is_constant)
 
 
 def memory_fit(graph: Graph, choices: list[KernelChoice], arena_plan: Plan, board: Board,
-               alignment: int) -> MemoryFit:
+               state: int) -> MemoryFit:
+    """`state`: the bytes that persist between invokes, beside the arena."""
     kernels = {choice.kernel for choice in choices}
     weights = weight_bytes(graph)
-    state = state_layout(graph, alignment).size  # what persists between invokes, beside the arena
     return MemoryFit(
         arena=arena_plan.arena_size,
         ram_needed=arena_plan.arena_size + state + board.stack_reserve + RUNTIME_RAM_ESTIMATE,

@@ -30,6 +30,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -310,7 +311,6 @@ def _shape(rng, model, schema):
     elif what == "swap" and len(shape) > 1:
         a, b = rng.sample(range(len(shape)), 2)
         shape[a], shape[b] = shape[b], shape[a]
-    tensors[t].shape = np.asarray(shape, dtype=np.int64)
     if any(not -(1 << 31) <= d < (1 << 31) for d in shape):
         tensors[t].shape = np.asarray([d & 0x7FFFFFFF for d in shape], dtype=np.int32)
     else:
@@ -560,8 +560,6 @@ def run_mutant(mutant: Mutant, timeout: float = DEFAULT_TIMEOUT) -> Outcome:
         return Outcome("refused", str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
     except MutantTimeout:
         return Outcome("hang", f"no answer within {timeout:g} s")
-    except RecursionError:
-        return Outcome("traceback", traceback.format_exc())
     except Exception:
         return Outcome("traceback", traceback.format_exc())
     finally:
@@ -610,14 +608,12 @@ def _sanitize(mutant: Mutant, compiled, workdir: Path, vectors: int) -> Outcome:
             return Outcome("compile", str(exc))
         result = run_host(exe, timeout=120)
         outputs, passed = parse_selftest(result.stdout, compiled)
-        ok = passed and result.returncode == 0 and outputs and all(o.identical for o in outputs)
-        if ok:
+        identical = all(o.identical for o in outputs)
+        if passed and result.returncode == 0 and outputs and identical:
             return Outcome("identical")
-        kind = "mismatch" if outputs and not all(o.identical for o in outputs) else "sanitizer"
+        kind = "mismatch" if outputs and not identical else "sanitizer"
         return Outcome(kind, f"exit {result.returncode}\n{result.stdout[-4000:]}\n{result.stderr[-6000:]}")
     finally:
-        import shutil
-
         shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -715,15 +711,17 @@ class Summary:
     def add(self, table: dict[str, int], kind: str) -> None:
         table[kind] = table.get(kind, 0) + 1
 
+    @property
+    def found(self) -> int:
+        return sum(self.counts.get(k, 0) + self.sanitized.get(k, 0) for k in FINDING_KINDS)
+
     def text(self) -> str:
         rate = self.mutants / self.seconds if self.seconds else 0.0
         lines = [f"{self.mutants} mutants in {self.seconds:.0f} s ({rate:.1f}/s): "
                  + ", ".join(f"{k} {v}" for k, v in sorted(self.counts.items()))]
         if self.sanitized:
             lines.append("sanitized builds: " + ", ".join(f"{k} {v}" for k, v in sorted(self.sanitized.items())))
-        found = sum(self.counts.get(k, 0) for k in FINDING_KINDS) + sum(
-            self.sanitized.get(k, 0) for k in FINDING_KINDS)
-        lines.append(f"findings: {found}")
+        lines.append(f"findings: {self.found}")
         lines.extend(f"  {f}" for f in self.findings[:50])
         return "\n".join(lines)
 
@@ -864,9 +862,7 @@ def main(argv: list[str] | None = None) -> int:
 
     summary = campaign(args.seed, args.count, args.start, args.sanitize, args.timeout, Path(args.out), progress)
     print(summary.text())
-    found = sum(summary.counts.get(k, 0) for k in FINDING_KINDS) + sum(
-        summary.sanitized.get(k, 0) for k in FINDING_KINDS)
-    return 1 if found else 0
+    return 1 if summary.found else 0
 
 
 if __name__ == "__main__":

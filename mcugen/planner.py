@@ -173,16 +173,6 @@ def _mask(indices) -> int:
 
 
 def _bits(mask: int) -> list[int]:
-    """The indices set in a bitmask, ascending."""
-    found = []
-    while mask:
-        low = mask & -mask
-        found.append(low.bit_length() - 1)
-        mask ^= low
-    return found
-
-
-def _bits(mask: int) -> list[int]:
     """The positions of the set bits of `mask`, ascending (linear in its length, however many are set)."""
     text = bin(mask)[:1:-1]
     return [i for i, c in enumerate(text) if c == "1"]
@@ -875,12 +865,19 @@ def plan(problem: Problem) -> Plan:
     file_order = list(range(len(problem.steps)))
     best_order = min_peak_order(problem, graph)
     limited = False
+    peaks: dict[tuple[int, ...], int] = {}
+
+    def peak_of(order: list[int]) -> int:  # each order's peak once: live_profile analyses the problem again
+        if tuple(order) not in peaks:
+            peaks[tuple(order)] = max(live_profile(problem, order))
+        return peaks[tuple(order)]
+
     if best_order is not None:
         searched, bound, exact = best_order[0], best_order[1], True
     else:
         searched, searched_peak, limited = min_peak_order(problem, graph, beam=ORDER_BEAM)
         bound = forced_live_bound(problem, graph)
-        exact = searched_peak == bound or max(live_profile(problem, file_order)) == bound
+        exact = searched_peak == bound or peak_of(file_order) == bound
     bound = drift_bound(problem, bound)
     # The file order goes first: when it reaches the bound, the generated code follows the model as written. When
     # its peak is above the searched order's, it goes second, and only while it can still give a smaller arena
@@ -888,9 +885,9 @@ def plan(problem: Problem) -> Plan:
     candidates = []
     if problem.keep_order:
         candidates.append(_place_order(problem, graph, file_order, bound))
-    elif searched != file_order and max(live_profile(problem, file_order)) > max(live_profile(problem, searched)):
+    elif searched != file_order and peak_of(file_order) > peak_of(searched):
         candidates.append(_place_order(problem, graph, searched, bound))
-        if max(live_profile(problem, file_order)) < candidates[0].arena:
+        if peak_of(file_order) < candidates[0].arena:
             candidates.insert(0, _place_order(problem, graph, file_order, bound))
     else:
         for order in _unique([file_order, searched]):

@@ -154,8 +154,7 @@ def profile_model(
         raise McugenError("profile at least one run")
     with progress.stage(f"Compiling {'the model' if isinstance(model, bytes) else Path(model).name} for {board}"):
         compiled = _compile(model, board, kernels, cmsis_nn)
-    emulator = compiled.board.architecture.emulator if compiled.board.machine else None
-    if emulator is None or not emulator.plugins:
+    if not compiled.board.counts_instructions:
         raise ToolchainError(f"board {compiled.board.name} has no emulator that counts instructions; profile on a "
                              f"qemu-* board")
     name = compiled.graph.name

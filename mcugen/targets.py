@@ -149,8 +149,9 @@ def build_files(name: str, board: Board, c_sources: list[str], banner: str,
 
     emulator_command = ""
     if board.machine is not None:
-        emulator_command = " ".join(arch.emulator_command(board.machine, f"build-{board.name}/{name}.elf",
-                                                          uart=board.uart is not None))
+        from mcugen.emulate.run import emulator_command as command_of
+
+        emulator_command = " ".join(command_of(board, f"build-{board.name}/{name}.elf"))
     files["CMakeLists.txt"] = _render(
         "CMakeLists.txt.j2",
         **common,

@@ -52,7 +52,7 @@ def _order_problems(graph: Graph) -> list[str]:
     """Every activation an operator reads was written earlier (or is a model input); nothing is written twice, and
     no operator writes a constant or a model input."""
     problems = []
-    written = set(graph.inputs) | {t for t, tensor in enumerate(graph.tensors) if tensor.is_variable}
+    written = set(graph.inputs) | set(graph.variable_tensors())
     writer: dict[int, int] = {}
     for op in graph.ops:
         for t in op.inputs:
@@ -110,12 +110,10 @@ def operator_problems(op: Op, lowering: OpLowering, graph: Graph) -> list[str]:
     the table's defaults (as TFLite reads it)."""
     low, high = lowering.input_count
     if not low <= len(op.inputs) <= high:
-        expected = str(low) if low == high else f"{low} to {high}"
-        return [f"has {len(op.inputs)} inputs; {op.kind} takes {expected}"]
+        return [f"has {len(op.inputs)} inputs; {op.kind} takes {_count_range(low, high)}"]
     low_out, high_out = lowering.output_counts()
     if not low_out <= len(op.outputs) <= high_out:
-        expected = str(low_out) if low_out == high_out else f"{low_out} to {high_out}"
-        return [f"has {len(op.outputs)} outputs; {op.kind} has {expected}"]
+        return [f"has {len(op.outputs)} outputs; {op.kind} has {_count_range(low_out, high_out)}"]
     required = [t for i, t in enumerate(op.inputs[:low]) if i not in lowering.optional_inputs]
     if any(t < 0 for t in required):
         return [f"omits a required input (inputs {op.inputs})"]
@@ -131,3 +129,7 @@ def operator_problems(op: Op, lowering: OpLowering, graph: Graph) -> list[str]:
     if bias_type not in TENSOR_TYPE_CODES:
         return [f"has quantized_bias_type {bias_type}, which is no tensor type (TFLite Micro refuses the model)"]
     return []
+
+
+def _count_range(low: int, high: int) -> str:
+    return str(low) if low == high else f"{low} to {high}"

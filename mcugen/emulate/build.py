@@ -40,9 +40,7 @@ def _overflow_problem(linker_output: str, board: Board) -> str:
         if region in ("FLASH", "TEXT", "ROM"):
             return f"FLASH overflowed by {excess} bytes (budget {board.flash_bytes} bytes)"
         return f"RAM overflowed by {excess} bytes (budget {board.ram_bytes} bytes)"
-    if _PICOLIBC_OVERFLOW_RE.search(linker_output):
-        return f"RAM: .data + .bss leave less than {reserve} bytes for stack and heap (budget {board.ram_bytes} bytes)"
-    if _RESERVE_ASSERT in linker_output:
+    if _PICOLIBC_OVERFLOW_RE.search(linker_output) or _RESERVE_ASSERT in linker_output:
         return f"RAM: .data + .bss leave less than {reserve} bytes for stack and heap (budget {board.ram_bytes} bytes)"
     return ""
 

@@ -78,8 +78,7 @@ def _compile_plugin(source: bytes, target: Path) -> None:
 def run_counted(elf: str | Path, board: Board, marker: int, timeout: float = 120) -> CountedRun:
     """Run `elf` on `board`'s QEMU machine counting instructions, recording the count at each arrival at `marker`
     (an instruction address: clear the Thumb bit of a function symbol)."""
-    emulator = board.architecture.emulator if board.machine else None
-    if emulator is None or not emulator.plugins:
+    if not board.counts_instructions:
         raise ToolchainError(f"board {board.name} has no emulator that counts instructions (QEMU with TCG plugins)")
     plugin = plugin_path()
     with tempfile.TemporaryDirectory(prefix="mcugen-count-") as tmp:
